@@ -1,0 +1,47 @@
+# Helpers shared by every module folder.
+
+# Warnings as errors and repository-rooted includes for our own targets.
+function(nexsync_flags target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror)
+  if(NEXSYNC_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                             -fno-sanitize-recover=undefined)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
+endfunction()
+
+# nexsync_library(name SOURCES ... LIBS ...): a static library of one module.
+function(nexsync_library name)
+  cmake_parse_arguments(arg "" "" "SOURCES;LIBS" ${ARGN})
+  add_library(${name} STATIC ${arg_SOURCES})
+  target_include_directories(${name} PUBLIC "${CMAKE_SOURCE_DIR}" "${CMAKE_BINARY_DIR}/generated")
+  target_link_libraries(${name} PUBLIC ${arg_LIBS})
+  nexsync_flags(${name})
+  if(NEXSYNC_SANITIZE)
+    target_link_options(${name} INTERFACE -fsanitize=address,undefined)
+  endif()
+endfunction()
+
+# nexsync_executable(name SOURCES ... LIBS ...): a program written to NEXSYNC_BIN_DIR.
+function(nexsync_executable name)
+  cmake_parse_arguments(arg "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${arg_SOURCES})
+  target_link_libraries(${name} PRIVATE ${arg_LIBS})
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${NEXSYNC_BIN_DIR}")
+  nexsync_flags(${name})
+endfunction()
+
+# nexsync_test(name SOURCES ... LIBS ... [LABELS ...]): a Catch2 test binary; each TEST_CASE is a ctest.
+# Integration tests read NEXSYNC_TEST_DATABASE_URL and the binaries' paths from the environment
+# that scripts/test sets.
+function(nexsync_test name)
+  if(NOT NEXSYNC_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(arg "" "" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${name} ${arg_SOURCES})
+  target_link_libraries(${name} PRIVATE nexsync_test_main ${arg_LIBS})
+  target_include_directories(${name} PRIVATE "${CMAKE_SOURCE_DIR}")
+  nexsync_flags(${name})
+  catch_discover_tests(${name} PROPERTIES LABELS "${arg_LABELS}")
+endfunction()
