@@ -1,0 +1,55 @@
+#pragma once
+// The HTTP/1.1 server: Boost.Beast sessions on an Asio io_context, one coroutine per connection,
+// handlers as coroutines over plain request/response structs.
+
+#include "http/message.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace nexsync::http {
+
+/// A request handler: may suspend (database, actors) without blocking the Asio thread.
+using handler = std::function<boost::asio::awaitable<response>(request&)>;
+
+/// Limits and timeouts of the server.
+struct server_options {
+  std::size_t header_limit = 16 * 1024;       ///< bytes of request line + headers (431 beyond)
+  std::size_t body_limit = 1024 * 1024;       ///< bytes of body (413 beyond)
+  std::chrono::seconds read_timeout{30};      ///< time to receive one whole request
+  std::chrono::seconds idle_timeout{60};      ///< keep-alive idle time before closing
+  std::size_t max_requests_per_connection = 10000;
+  std::string server_name = "nexsync";        ///< Server header
+};
+
+/// Accepts connections and serves them until shutdown().
+class server {
+ public:
+  server(boost::asio::io_context& io, server_options options, handler h);
+  ~server();
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  /// Binds and listens ("127.0.0.1", 0 picks a free port); returns the bound endpoint.
+  boost::asio::ip::tcp::endpoint listen(const std::string& host, unsigned short port);
+  /// Starts accepting (after listen).
+  void start();
+  /// Stops accepting, closes idle connections, lets in-flight requests finish; calls done when
+  /// every session has ended or the grace period passed (then remaining sockets are closed).
+  void shutdown(std::chrono::milliseconds grace, std::function<void()> done = {});
+  /// Number of open connections.
+  std::size_t connection_count() const;
+
+ private:
+  struct impl;
+  std::shared_ptr<impl> impl_;
+};
+
+}  // namespace nexsync::http
