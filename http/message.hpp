@@ -31,6 +31,7 @@ struct request {
   std::string remote_address;     ///< peer IP address
   std::string request_id;         ///< id for logs, set by the server
   std::map<std::string, std::string> path_params;  ///< filled by the router from "{name}" segments
+  std::string route;              ///< the matched route pattern, for metrics ("GET /api/x/{id}")
 
   /// A header's value, if present.
   std::optional<std::string_view> header(std::string_view name) const;

@@ -27,6 +27,9 @@ struct server_options {
   std::chrono::seconds idle_timeout{60};      ///< keep-alive idle time before closing
   std::size_t max_requests_per_connection = 10000;
   std::string server_name = "nexsync";        ///< Server header
+  /// Called after each request with the request (route set by the router), the response and the
+  /// handler's time in milliseconds: the hook for metrics.
+  std::function<void(const request&, const response&, double)> observe;
 };
 
 /// Accepts connections and serves them until shutdown().
