@@ -1,0 +1,120 @@
+#pragma once
+// Thin RAII wrappers over libpq: a connection, a result, parameters as text, a transaction.
+// Blocking: only ever used on the pool's threads (storage/pool.hpp).
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct pg_conn;
+struct pg_result;
+
+namespace nexsync::storage {
+
+/// The database could not be reached or the connection broke: worth a 503 and a retry.
+struct unavailable : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// A statement failed; sqlstate tells why (e.g. "23505" unique violation).
+struct query_error : std::runtime_error {
+  query_error(std::string message, std::string sqlstate)
+      : std::runtime_error(std::move(message)), sqlstate(std::move(sqlstate)) {}
+  std::string sqlstate;
+  bool unique_violation() const { return sqlstate == "23505"; }
+  bool serialization_failure() const { return sqlstate == "40001" || sqlstate == "40P01"; }
+};
+
+/// One statement parameter in text format; nullopt is SQL NULL.
+using param = std::optional<std::string>;
+
+/// Builds a parameter list from strings, numbers, booleans and optionals.
+class params {
+ public:
+  params() = default;
+  template <class... T>
+  explicit params(const T&... values) {
+    (add(values), ...);
+  }
+  params& add(std::nullopt_t) { values_.emplace_back(); return *this; }
+  params& add(const std::string& v) { values_.emplace_back(v); return *this; }
+  params& add(std::string_view v) { values_.emplace_back(std::string{v}); return *this; }
+  params& add(const char* v) { values_.emplace_back(std::string{v}); return *this; }
+  params& add(bool v) { values_.emplace_back(v ? "t" : "f"); return *this; }
+  params& add(std::int64_t v) { values_.emplace_back(std::to_string(v)); return *this; }
+  params& add(int v) { values_.emplace_back(std::to_string(v)); return *this; }
+  params& add(double v) { values_.emplace_back(std::to_string(v)); return *this; }
+  template <class T>
+  params& add(const std::optional<T>& v) {
+    if (v) return add(*v);
+    return add(std::nullopt);
+  }
+  const std::vector<param>& values() const { return values_; }
+
+ private:
+  std::vector<param> values_;
+};
+
+/// A query result; rows and columns by index, values as text.
+class result {
+ public:
+  explicit result(pg_result* r);
+  int rows() const;
+  int columns() const;
+  bool is_null(int row, int col) const;
+  std::string_view text(int row, int col) const;
+  std::string get(int row, int col) const { return std::string{text(row, col)}; }
+  std::optional<std::string> optional(int row, int col) const;
+  std::int64_t int64(int row, int col) const;
+  double number(int row, int col) const;
+  bool boolean(int row, int col) const;
+  /// Rows changed by INSERT/UPDATE/DELETE.
+  std::int64_t affected() const;
+
+ private:
+  std::shared_ptr<pg_result> r_;
+};
+
+/// One libpq connection.
+class connection {
+ public:
+  /// Connects (throws unavailable on failure).
+  explicit connection(const std::string& url);
+  ~connection();
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+
+  /// Runs one statement with text parameters ($1, $2, ...).
+  result exec(std::string_view sql, const params& p = params{});
+  /// Runs several statements without parameters (migrations).
+  void exec_script(std::string_view sql);
+  /// Whether the connection is still usable.
+  bool ok() const;
+  /// The raw handle, for COPY and other special cases.
+  pg_conn* raw() { return conn_; }
+
+ private:
+  pg_conn* conn_ = nullptr;
+};
+
+/// BEGIN on construction, ROLLBACK on destruction unless commit() was called.
+class transaction {
+ public:
+  explicit transaction(connection& c, std::string_view begin = "BEGIN");
+  ~transaction();
+  transaction(const transaction&) = delete;
+  transaction& operator=(const transaction&) = delete;
+  result exec(std::string_view sql, const params& p = params{}) { return c_.exec(sql, p); }
+  void commit();
+  connection& conn() { return c_; }
+
+ private:
+  connection& c_;
+  bool done_ = false;
+};
+
+}  // namespace nexsync::storage
