@@ -6,6 +6,8 @@
 #include "storage/pg.hpp"
 
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/dispatch.hpp>
 
@@ -66,6 +68,16 @@ class pool {
         },
         token, std::move(f));
   }
+
+  /// For coroutines: co_await db.query(job) runs job(connection&) on a pool thread.
+  /// job must be a named object: g++ 12 destroys a capturing lambda temporary inside a co_await
+  /// expression twice, so this overload only accepts lvalues.
+  template <class F>
+  auto query(F& job) {
+    return run<F>(F{job}, boost::asio::use_awaitable_t<>{});
+  }
+  template <class F>
+  void query(F&& job) = delete;  // see above: name the lambda first
 
   /// Current counters.
   pool_stats stats() const;

@@ -1,0 +1,28 @@
+#pragma once
+// The services every handler may use, built once by `nexsync serve`.
+
+#include "auth/login_limiter.hpp"
+#include "config/settings.hpp"
+#include "storage/pool.hpp"
+
+#include <atomic>
+#include <memory>
+
+namespace nexsync::app {
+
+class metrics;
+
+/// Shared, thread-safe services of the running server.
+struct context {
+  config::settings settings;
+  std::shared_ptr<storage::pool> db;
+  std::shared_ptr<metrics> stats;
+  auth::login_limiter login_by_email{5, std::chrono::minutes(15)};
+  auth::login_limiter login_by_ip{30, std::chrono::minutes(15)};
+  std::atomic<bool> migrations_applied{false};
+
+  /// Whether cookies need the Secure attribute (the public URL is https).
+  bool secure_cookies() const { return settings.public_url.starts_with("https://"); }
+};
+
+}  // namespace nexsync::app

@@ -1,0 +1,13 @@
+#include "app/routes.hpp"
+
+#include "app/login_handlers.hpp"
+#include "app/system_handlers.hpp"
+
+namespace nexsync::app {
+
+void add_routes(http::router& r, context& ctx) {
+  add_system_routes(r, ctx);
+  add_login_routes(r, ctx);
+}
+
+}  // namespace nexsync::app
