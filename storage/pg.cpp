@@ -44,6 +44,8 @@ connection::connection(const std::string& url) {
     conn_ = nullptr;
     throw unavailable("database connection failed: " + message);
   }
+  // Server notices ("relation already exists, skipping") are not errors; keep them out of stderr.
+  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
 }
 
 connection::~connection() {

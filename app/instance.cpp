@@ -1,0 +1,104 @@
+#include "app/instance.hpp"
+
+#include "app/metrics.hpp"
+#include "app/routes.hpp"
+#include "http/server.hpp"
+#include "log/log.hpp"
+#include "storage/migrations.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <future>
+#include <thread>
+
+namespace nexsync::app {
+
+namespace {
+
+// Applies migrations at start-up, retrying with backoff while the database is down; /readyz says
+// false until it succeeds.
+boost::asio::awaitable<void> migrate_when_reachable(context& ctx) {
+  auto delay = std::chrono::milliseconds(500);
+  for (;;) {
+    try {
+      auto apply = [](storage::connection& c) { return storage::migrate(c); };
+      auto applied = co_await ctx.db->query(apply);
+      for (auto& name : applied) log::info("storage", "migration applied", {{"name", name}});
+      ctx.migrations_applied = true;
+      co_return;
+    } catch (const std::exception& e) {
+      log::warn("storage", "database not ready; retrying", {{"error", e.what()}, {"retry_ms", delay.count()}});
+    }
+    boost::asio::steady_timer t{co_await boost::asio::this_coro::executor, delay};
+    co_await t.async_wait(boost::asio::use_awaitable);
+    delay = std::min(delay * 2, std::chrono::milliseconds(30000));
+  }
+}
+
+}  // namespace
+
+struct instance::impl {
+  explicit impl(const config::settings& s) : io(static_cast<int>(s.http_threads)), work(io.get_executor()) {
+    ctx.settings = s;
+    ctx.db = std::make_shared<storage::pool>(s.database_url, static_cast<std::size_t>(s.db_pool_size));
+    ctx.stats = std::make_shared<metrics>();
+    add_routes(routes, ctx);
+    http::server_options options;
+    options.observe = [this](const http::request& req, const http::response& res, double ms) {
+      ctx.stats->observe(req, res, ms);
+    };
+    server = std::make_unique<http::server>(io, options, routes.as_handler());
+  }
+
+  context ctx;
+  boost::asio::io_context io;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work;
+  http::router routes;
+  std::unique_ptr<http::server> server;
+  boost::asio::ip::tcp::endpoint bound;
+  std::vector<std::thread> threads;
+  bool stopped = false;
+};
+
+instance::instance(const config::settings& settings) : impl_(std::make_unique<impl>(settings)) {
+  auto listen = config::parse_listen(settings.listen);
+  impl_->bound = impl_->server->listen(listen->host, listen->port);
+  impl_->server->start();
+  boost::asio::co_spawn(impl_->io, migrate_when_reachable(impl_->ctx), boost::asio::detached);
+  for (int i = 0; i < settings.http_threads; ++i) impl_->threads.emplace_back([this] { impl_->io.run(); });
+  log::info("server", "listening", {{"address", impl_->bound.address().to_string()}, {"port", impl_->bound.port()}});
+}
+
+instance::~instance() { stop(); }
+
+boost::asio::ip::tcp::endpoint instance::endpoint() const { return impl_->bound; }
+
+context& instance::services() { return impl_->ctx; }
+
+void instance::stop(std::chrono::milliseconds grace) {
+  if (impl_->stopped) return;
+  impl_->stopped = true;
+  std::promise<void> drained;
+  impl_->server->shutdown(grace, [&drained] { drained.set_value(); });
+  drained.get_future().wait();
+  impl_->work.reset();
+  impl_->io.stop();
+  for (auto& t : impl_->threads) t.join();
+  log::info("server", "stopped");
+}
+
+void instance::run_until_signal() {
+  boost::asio::io_context signal_io;
+  boost::asio::signal_set signals{signal_io, SIGINT, SIGTERM};
+  signals.async_wait([](boost::system::error_code, int) {});
+  signal_io.run();
+  log::info("server", "shutting down: finishing in-flight requests");
+  stop();
+}
+
+}  // namespace nexsync::app
