@@ -33,6 +33,9 @@ class services {
 
 /// What one execution may touch and what it produced.
 struct context {
+  /// A context for one shop.
+  explicit context(store::shop& s) : shop(s) {}
+
   store::shop& shop;
   services* svc = nullptr;
   std::set<std::string, std::less<>> scopes;  ///< granted access scopes
