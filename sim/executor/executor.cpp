@@ -185,9 +185,9 @@ json::value resolve_json_field(context& ctx, const entity& e, const planned_fiel
     if (x.is_null()) return nullptr;
     if (const auto* o = x.if_object(); o && o->contains("__entity")) {
       entity ref;
-      ref.k = static_cast<entity::kind>(o->at("__entity").as_int64());
-      ref.a = static_cast<std::uint32_t>(o->at("a").as_int64());
-      ref.b = static_cast<std::uint32_t>(o->at("b").as_int64());
+      ref.k = static_cast<entity::kind>(o->at("__entity").to_number<int>());
+      ref.a = o->at("a").to_number<std::uint32_t>();
+      ref.b = o->at("b").to_number<std::uint32_t>();
       return complete_object(ctx, ref, f.children);
     }
     entity child;

@@ -174,6 +174,8 @@ void generate(shop& s, const shop_spec& spec) {
   s.available.reserve(nvar * s.locations.size());
   const std::string prefix = sku_prefix(spec.name);
   std::size_t k = 0;  // running variant index
+  std::size_t j = 0;  // running index of variants that get a SKU (duplicates are chosen among them)
+  const double dup_share = spec.no_sku_share < 1 ? spec.duplicate_sku_share / (1 - spec.no_sku_share) : 0;
   std::size_t last_with_sku = SIZE_MAX;
   for (int i = 0; i < spec.products; ++i) {
     product p;
@@ -196,7 +198,7 @@ void generate(shop& s, const shop_spec& spec) {
       var.updated_at = p.updated_at;
       if (pick(k, spec.no_sku_share)) {
         // no SKU
-      } else if (pick(k, spec.duplicate_sku_share, 0.5) && last_with_sku != SIZE_MAX) {
+      } else if (pick(j++, dup_share, 0.5) && last_with_sku != SIZE_MAX) {
         var.sku = s.variants[last_with_sku].sku;
       } else {
         char sku[48];
