@@ -102,7 +102,10 @@ class parser {
     std::string t;
     if (is_punct("[")) {
       shift();
-      t = "[" + parse_type() + "]";
+      std::string inner = parse_type();
+      t.push_back('[');
+      t.append(inner);
+      t.push_back(']');
       expect("]");
     } else {
       t = expect_name();

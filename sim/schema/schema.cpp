@@ -133,7 +133,10 @@ class sdl_reader {
     std::string t;
     if (punct("[")) {
       shift();
-      t = "[" + type() + "]";
+      std::string inner = type();
+      t.push_back('[');
+      t.append(inner);
+      t.push_back(']');
       expect("]");
     } else {
       t = name();
