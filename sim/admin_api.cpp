@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -146,7 +147,9 @@ asio::awaitable<http::response> app::admin_graphql(store::shop& s, http::request
     co_return fail(std::move(errors), requested);
   }
 
+  json::monotonic_resource arena(64 * 1024);  // the response tree: one arena, freed at once
   executor::context ctx(s);
+  ctx.sp = json::storage_ptr(&arena);
   ctx.svc = this;
   ctx.now = store::now_seconds();
   ctx.api_version = version;

@@ -71,10 +71,13 @@ void add_error(context& ctx, const planned_field& f, const std::string& message,
 }
 
 std::string money(std::int64_t cents) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%s%lld.%02lld", cents < 0 ? "-" : "", static_cast<long long>(std::llabs(cents) / 100),
-                static_cast<long long>(std::llabs(cents) % 100));
-  return buf;
+  std::int64_t a = cents < 0 ? -cents : cents;
+  std::string out = cents < 0 ? "-" : "";
+  out += std::to_string(a / 100);
+  out += '.';
+  out += static_cast<char>('0' + a % 100 / 10);
+  out += static_cast<char>('0' + a % 10);
+  return out;
 }
 
 json::value money_bag(std::int64_t cents, const std::string& currency) {
@@ -123,7 +126,7 @@ json::value resolve_field(context& ctx, const entity& e, const planned_field& f)
 
 json::value complete_object(context& ctx, const entity& e, const fields& fs) {
   ctx.actual_cost += 1;
-  json::object out;
+  json::object out(ctx.sp);
   out.reserve(fs.size());
   const char* tn = type_name(e);
   for (const auto& f : fs) {
@@ -139,22 +142,22 @@ json::value complete_object(context& ctx, const entity& e, const fields& fs) {
 
 json::value complete_connection(context& ctx, const page& p, const planned_field& f) {
   ctx.actual_cost += 2;
-  json::object out;
+  json::object out(ctx.sp);
   for (const auto& c : f.children) {
     if (c.name == "__typename") {
       out[c.key] = f.type->name;
     } else if (c.name == "nodes") {
-      json::array nodes;
+      json::array nodes(ctx.sp);
       nodes.reserve(p.items.size());
       for (const auto& e : p.items) nodes.push_back(complete_object(ctx, e, c.children));
       out[c.key] = std::move(nodes);
     } else if (c.name == "edges") {
-      json::array edges;
+      json::array edges(ctx.sp);
       edges.reserve(p.items.size());
       for (std::size_t i = 0; i < p.items.size(); ++i) {
-        json::object edge;
+        json::object edge(ctx.sp);
         for (const auto& ec : c.children) {
-          if (ec.name == "cursor") edge[ec.key] = p.cursors[i];
+          if (ec.name == "cursor") edge[ec.key] = encode_cursor(p.ids[i]);
           else if (ec.name == "node") edge[ec.key] = complete_object(ctx, p.items[i], ec.children);
           else if (ec.name == "__typename") edge[ec.key] = std::string(c.type->name);
         }
@@ -162,12 +165,12 @@ json::value complete_connection(context& ctx, const page& p, const planned_field
       }
       out[c.key] = std::move(edges);
     } else if (c.name == "pageInfo") {
-      json::object pi;
+      json::object pi(ctx.sp);
       for (const auto& pc : c.children) {
         if (pc.name == "hasNextPage") pi[pc.key] = p.has_next;
         else if (pc.name == "hasPreviousPage") pi[pc.key] = p.has_previous;
-        else if (pc.name == "startCursor") pi[pc.key] = p.cursors.empty() ? json::value(nullptr) : json::value(p.cursors.front());
-        else if (pc.name == "endCursor") pi[pc.key] = p.cursors.empty() ? json::value(nullptr) : json::value(p.cursors.back());
+        else if (pc.name == "startCursor") pi[pc.key] = p.ids.empty() ? json::value(nullptr) : json::value(encode_cursor(p.ids.front()));
+        else if (pc.name == "endCursor") pi[pc.key] = p.ids.empty() ? json::value(nullptr) : json::value(encode_cursor(p.ids.back()));
         else if (pc.name == "__typename") pi[pc.key] = "PageInfo";
       }
       out[c.key] = std::move(pi);
@@ -299,13 +302,13 @@ page make_page(const std::vector<std::uint32_t>& idx, entity::kind k,
                const std::function<std::uint64_t(std::uint32_t)>& id_of, bool has_next, bool has_previous) {
   page p;
   p.items.reserve(idx.size());
-  p.cursors.reserve(idx.size());
+  p.ids.reserve(idx.size());
   for (auto i : idx) {
     entity e;
     e.k = k;
     e.a = i;
     p.items.push_back(e);
-    p.cursors.push_back(encode_cursor(id_of(i)));
+    p.ids.push_back(id_of(i));
   }
   p.has_next = has_next;
   p.has_previous = has_previous;
@@ -337,7 +340,7 @@ void search_warning(context& ctx, const planned_field& f, const std::string& que
 }  // namespace detail
 
 json::value execute(context& ctx, const graphql::plan& p) {
-  json::object data;
+  json::object data(ctx.sp);
   for (const auto& f : p.fields) {
     if (f.name == "__typename") {
       data[f.key] = p.kind == "mutation" ? "Mutation" : "QueryRoot";

@@ -41,6 +41,7 @@ struct context {
   std::set<std::string, std::less<>> scopes;  ///< granted access scopes
   store::seconds now = 0;
   bool bulk = false;                          ///< bulk query: connections return everything
+  boost::json::storage_ptr sp;                ///< where the response tree is allocated (a monotonic arena per request)
   std::string api_version = "2026-10";
 
   boost::json::array errors;                  ///< execution errors (data stays partial)

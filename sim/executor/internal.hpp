@@ -32,7 +32,7 @@ const char* type_name(const entity& e);
 /// One resolved page of a connection.
 struct page {
   std::vector<entity> items;
-  std::vector<std::string> cursors;
+  std::vector<std::uint64_t> ids;   ///< cursor ids, encoded only when a cursor is selected
   bool has_next = false;
   bool has_previous = false;
 };

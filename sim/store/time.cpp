@@ -43,10 +43,26 @@ std::string format_time(seconds t) {
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   y += m <= 2;
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02dZ", static_cast<long long>(y), m, d,
-                static_cast<int>(rem / 3600), static_cast<int>(rem % 3600 / 60), static_cast<int>(rem % 60));
-  return buf;
+  if (y < 0 || y > 9999) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02dZ", static_cast<long long>(y), m, d,
+                  static_cast<int>(rem / 3600), static_cast<int>(rem % 3600 / 60), static_cast<int>(rem % 60));
+    return buf;
+  }
+  // Hot path (every timestamp of every response): no printf.
+  std::string out = "0000-00-00T00:00:00Z";
+  auto put2 = [&](std::size_t pos, unsigned v) {
+    out[pos] = static_cast<char>('0' + v / 10);
+    out[pos + 1] = static_cast<char>('0' + v % 10);
+  };
+  put2(0, static_cast<unsigned>(y / 100));
+  put2(2, static_cast<unsigned>(y % 100));
+  put2(5, m);
+  put2(8, d);
+  put2(11, static_cast<unsigned>(rem / 3600));
+  put2(14, static_cast<unsigned>(rem % 3600 / 60));
+  put2(17, static_cast<unsigned>(rem % 60));
+  return out;
 }
 
 std::optional<seconds> parse_time(std::string_view s) {
