@@ -32,7 +32,17 @@ std::vector<std::string> split_path(std::string_view p) {
     }
   }
   if (!cur.empty()) out.push_back(cur);
-  return out;
+  // A gid in the path ("…/products/gid://shopify/Product/42", percent-decoded) is one segment again.
+  std::vector<std::string> joined;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (out[i] == "gid:" && i + 3 < out.size()) {
+      joined.push_back("gid://" + out[i + 1] + "/" + out[i + 2] + "/" + out[i + 3]);
+      i += 3;
+    } else {
+      joined.push_back(out[i]);
+    }
+  }
+  return joined;
 }
 
 http::response bad(std::string_view message) { return http::response::json_error(400, "bad_request", message); }
