@@ -1,0 +1,23 @@
+#include "actors/runtime.hpp"
+
+#include "actors/rate_limiter.hpp"
+
+#include <caf/all.hpp>
+
+namespace nexsync::actors {
+
+void add_message_types(caf::actor_system_config& cfg) {
+  cfg.add_message_types<caf::id_block::nexsync_rate_limiter>();
+}
+
+runtime::runtime(std::size_t threads) : config_(std::make_unique<caf::actor_system_config>()) {
+  config_->set("scheduler.max-threads", threads);
+  add_message_types(*config_);
+  system_ = std::make_unique<caf::actor_system>(*config_);
+}
+
+runtime::~runtime() {
+  system_.reset();  // waits for every actor to finish
+}
+
+}  // namespace nexsync::actors

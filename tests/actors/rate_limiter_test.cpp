@@ -1,0 +1,80 @@
+// The limiter as an actor, on CAF's deterministic test coordinator (time advanced by hand).
+#include "actors/rate_limiter.hpp"
+#include "actors/runtime.hpp"
+
+#include <caf/all.hpp>
+#include <caf/scheduler/test_coordinator.hpp>
+#include <catch2/catch.hpp>
+
+using namespace nexsync::actors;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct fixture {
+  fixture() {
+    cfg.set("scheduler.policy", caf::atom("testing"));
+    add_message_types(cfg);
+    sys = std::make_unique<caf::actor_system>(cfg);
+    sched = &dynamic_cast<caf::scheduler::test_coordinator&>(sys->scheduler());
+    limiter = spawn_rate_limiter(*sys, 8);
+    sched->run();
+  }
+  ~fixture() {
+    caf::anon_send_exit(limiter, caf::exit_reason::user_shutdown);
+    sched->run();
+  }
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  caf::scheduler::test_coordinator* sched = nullptr;
+  rate_limiter_actor limiter;
+};
+
+}  // namespace
+
+TEST_CASE("acquire answers at once when the budget is there and later when it is not") {
+  fixture f;
+  caf::anon_send(f.limiter, plan_atom_v, std::string{"shop-a"}, 1000.0, 100.0);
+  f.sched->run();
+  std::vector<std::uint64_t> tickets;
+  auto client = f.sys->spawn([&](caf::event_based_actor* self) {
+    for (int i = 0; i < 2; ++i)
+      self->request(f.limiter, caf::infinite, acquire_atom_v, std::string{"shop-a"}, 800.0, std::uint8_t{0})
+          .then([&](std::uint64_t t) { tickets.push_back(t); });
+  });
+  f.sched->run();
+  REQUIRE(tickets.size() == 1);  // the second waits: 200 left, 800 needed
+  caf::anon_send(f.limiter, release_atom_v, tickets[0], bucket_report{});
+  f.sched->run();
+  CHECK(tickets.size() == 1);
+  f.sched->advance_time(5s);  // 200 + 5 s × 100 = 700 < 800
+  f.sched->run();
+  CHECK(tickets.size() == 1);
+  f.sched->advance_time(1s);
+  f.sched->run();
+  CHECK(tickets.size() == 2);
+  caf::anon_send_exit(client, caf::exit_reason::user_shutdown);
+  f.sched->run();
+}
+
+TEST_CASE("budget reports the shop's bucket") {
+  fixture f;
+  caf::anon_send(f.limiter, plan_atom_v, std::string{"shop-b"}, 4000.0, 200.0);
+  f.sched->run();
+  budget_view view;
+  auto client = f.sys->spawn([&](caf::event_based_actor* self) {
+    self->request(f.limiter, caf::infinite, budget_atom_v, std::string{"shop-b"}).then([&](budget_view v) { view = v; });
+  });
+  f.sched->run();
+  CHECK(view.capacity == 4000);
+  CHECK(view.restore_rate == 200);
+  caf::anon_send_exit(client, caf::exit_reason::user_shutdown);
+  f.sched->run();
+}
+
+TEST_CASE("plan budgets follow Shopify's documented restore rates") {
+  CHECK(plan_budget("standard") == std::pair<double, double>{2000, 100});
+  CHECK(plan_budget("advanced") == std::pair<double, double>{4000, 200});
+  CHECK(plan_budget("plus") == std::pair<double, double>{20000, 1000});
+  CHECK(plan_budget("enterprise") == std::pair<double, double>{40000, 2000});
+}
