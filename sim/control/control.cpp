@@ -331,7 +331,11 @@ asio::awaitable<http::response> app::control(http::request& req) {
     co_return http::response::json(200, json::object{{"inventory", std::move(rows)}});
   }
 
-  if (what == "deliveries" && m == "GET") co_return http::response::json(200, json::object{{"deliveries", hooks_.deliveries(s.name)}});
+  if (what == "deliveries" && m == "GET") {
+    std::string topic = req.query_param("topic").value_or("");
+    std::size_t limit = static_cast<std::size_t>(std::atol(req.query_param("limit").value_or("0").c_str()));
+    co_return http::response::json(200, json::object{{"deliveries", hooks_.deliveries(s.name, topic, limit)}});
+  }
 
   if (what == "subscriptions" && m == "GET") {
     json::array out;

@@ -52,7 +52,7 @@ json::value level_connection(context& ctx, const planned_field& f, std::uint32_t
 
 jv resolve_catalog_field(context& ctx, const entity& e, const planned_field& f) {
   auto& s = ctx.shop;
-  const std::string& n = f.name;
+  std::string_view n = f.name;  // string_view: comparisons check the length first
   switch (e.k) {
     case entity::kind::shop: {
       if (n == "id") return gid("Shop", s.number);

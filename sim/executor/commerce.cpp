@@ -27,7 +27,7 @@ std::string topic_enum(const std::string& topic) {
 
 jv resolve_commerce_field(context& ctx, const entity& e, const planned_field& f) {
   auto& s = ctx.shop;
-  const std::string& n = f.name;
+  std::string_view n = f.name;  // string_view: comparisons check the length first
   switch (e.k) {
     case entity::kind::customer: {
       const auto& c = s.customers[e.a];

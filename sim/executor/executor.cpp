@@ -26,7 +26,13 @@ bool context::has_scope(std::string_view scope) const {
 }
 
 std::string gid(std::string_view type, std::uint64_t id) {
-  return "gid://shopify/" + std::string(type) + "/" + std::to_string(id);
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, id);
+  (void)ec;
+  std::string out;
+  out.reserve(15 + type.size() + static_cast<std::size_t>(end - digits));
+  out.append("gid://shopify/").append(type).append(1, '/').append(digits, end);
+  return out;
 }
 
 bool parse_gid(std::string_view text, std::string& type, std::uint64_t& id) {
@@ -45,6 +51,11 @@ bool parse_gid(std::string_view text, std::string& type, std::uint64_t& id) {
 }
 
 namespace detail {
+
+json::storage_ptr& current_storage() {
+  static thread_local json::storage_ptr sp;
+  return sp;
+}
 
 const char* type_name(const entity& e) {
   switch (e.k) {
@@ -340,6 +351,11 @@ void search_warning(context& ctx, const planned_field& f, const std::string& que
 }  // namespace detail
 
 json::value execute(context& ctx, const graphql::plan& p) {
+  struct storage_scope {
+    json::storage_ptr saved;
+    explicit storage_scope(const json::storage_ptr& sp) : saved(std::exchange(current_storage(), sp)) {}
+    ~storage_scope() { current_storage() = std::move(saved); }
+  } scope(ctx.sp);
   json::object data(ctx.sp);
   for (const auto& f : p.fields) {
     if (f.name == "__typename") {

@@ -44,11 +44,15 @@ json::value complete_connection(context& ctx, const page& p, const planned_field
 /// Resolves a field of a JSON-backed object (payloads, money, errors).
 json::value resolve_json_field(context& ctx, const entity& e, const planned_field& f);
 
-/// A JSON value that also converts implicitly from std::string (resolvers return many strings).
+/// The storage of the response being built (set by execute for its duration).
+json::storage_ptr& current_storage();
+
+/// A JSON value that also converts implicitly from std::string (resolvers return many strings);
+/// strings go straight into the response's storage.
 struct jv : json::value {
   using json::value::value;
   jv(json::value v) : json::value(std::move(v)) {}
-  jv(const std::string& s) : json::value(json::string_view(s)) {}
+  jv(const std::string& s) : json::value(json::string_view(s), current_storage()) {}
 };
 
 /// Per-kind field resolvers.

@@ -296,7 +296,7 @@ json::value bulk_cancel(context& ctx, const planned_field& f) {
 
 json::value resolve_mutation_field(context& ctx, const planned_field& f) {
   ctx.actual_cost += cost::mutation_cost;
-  const std::string& n = f.name;
+  std::string_view n = f.name;  // string_view: comparisons check the length first
   if (n == "inventorySetQuantities") return set_quantities(ctx, f);
   if (n == "webhookSubscriptionCreate") return subscription_create(ctx, f);
   if (n == "webhookSubscriptionDelete") return subscription_delete(ctx, f);
@@ -307,7 +307,7 @@ json::value resolve_mutation_field(context& ctx, const planned_field& f) {
     json::value payload = json::object{{"app", marker(entity::kind::app, 0)}, {"userErrors", json::array{}}};
     return complete_payload(ctx, f, payload);
   }
-  add_error(ctx, f, "Mutation '" + n + "' is not implemented by shopify-sim", {{"code", "INTERNAL_SERVER_ERROR"}});
+  add_error(ctx, f, "Mutation '" + f.name + "' is not implemented by shopify-sim", {{"code", "INTERNAL_SERVER_ERROR"}});
   return nullptr;
 }
 

@@ -182,7 +182,7 @@ std::optional<entity> find_node(context& ctx, const planned_field& f, std::strin
 
 json::value resolve_root_field(context& ctx, const planned_field& f) {
   auto& s = ctx.shop;
-  const std::string& n = f.name;
+  std::string_view n = f.name;  // string_view: comparisons check the length first
   auto id_of = [num = s.number](std::uint32_t i) { return store::make_id(num, i); };
   auto all = [](std::uint32_t) { return true; };
 
@@ -428,7 +428,7 @@ json::value resolve_root_field(context& ctx, const planned_field& f) {
     return e && e->k == entity::kind::subscription ? complete_object(ctx, *e, f.children) : json::value(nullptr);
   }
   (void)all;
-  add_error(ctx, f, "Field '" + n + "' is not implemented by shopify-sim", {{"code", "INTERNAL_SERVER_ERROR"}});
+  add_error(ctx, f, "Field '" + f.name + "' is not implemented by shopify-sim", {{"code", "INTERNAL_SERVER_ERROR"}});
   return nullptr;
 }
 

@@ -61,6 +61,7 @@ void dispatcher::start(store::shop& s, const std::string& topic, const std::stri
   d->subscription_id = subscription_id;
   d->body = body;
   d->triggered_at = triggered_at;
+  while (log_.size() >= max_logged && log_.front()->state != "pending" && log_.front()->state != "retrying") log_.pop_front();
   log_.push_back(d);
   if (s.rng.chance(s.faults.webhook_drop_rate)) {
     d->state = "dropped";
@@ -129,10 +130,13 @@ asio::awaitable<void> dispatcher::run(std::shared_ptr<delivery> d, std::uint32_t
   }
 }
 
-json::array dispatcher::deliveries(const std::string& shop) const {
+json::array dispatcher::deliveries(const std::string& shop, const std::string& topic, std::size_t limit) const {
+  std::vector<const delivery*> picked;
+  for (auto it = log_.rbegin(); it != log_.rend() && (limit == 0 || picked.size() < limit); ++it)
+    if ((*it)->shop == shop && (topic.empty() || (*it)->topic == topic)) picked.push_back(it->get());
+  std::reverse(picked.begin(), picked.end());
   json::array out;
-  for (const auto& d : log_) {
-    if (d->shop != shop) continue;
+  for (const auto* d : picked) {
     json::array attempts;
     for (const auto& a : d->attempts)
       attempts.push_back(json::object{{"at", a.at}, {"status", a.status}, {"error", a.error}, {"ms", a.ms}});

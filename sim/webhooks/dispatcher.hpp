@@ -11,11 +11,15 @@
 #include <boost/json/value.hpp>
 
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace nexsync::sim::webhooks {
+
+/// Deliveries kept in the log (finished ones beyond this are forgotten, oldest first).
+inline constexpr std::size_t max_logged = 100000;
 
 /// Number of retries after the first attempt.
 inline constexpr int max_retries = 8;
@@ -66,8 +70,8 @@ class dispatcher {
   /// Sends `payload` to one address (compliance topics, or one subscription when subscription_id != 0).
   void send(store::shop& s, const std::string& topic, const std::string& uri, const boost::json::value& payload,
             std::uint64_t subscription_id = 0);
-  /// The deliveries of one shop as JSON, oldest first.
-  boost::json::array deliveries(const std::string& shop) const;
+  /// The deliveries of one shop as JSON, oldest first; `topic` filters, `limit` keeps the newest N.
+  boost::json::array deliveries(const std::string& shop, const std::string& topic = "", std::size_t limit = 0) const;
   /// Deliveries still pending or retrying.
   std::size_t in_flight() const;
 
@@ -79,7 +83,7 @@ class dispatcher {
   boost::asio::any_io_executor ex_;
   store::store& store_;
   options options_;
-  std::vector<std::shared_ptr<delivery>> log_;
+  std::deque<std::shared_ptr<delivery>> log_;  ///< bounded: the oldest finished deliveries are forgotten
   std::uint64_t seq_ = 0;
 };
 
