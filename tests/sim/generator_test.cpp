@@ -43,8 +43,7 @@ TEST_CASE("generator is deterministic for a name and seed") {
   CHECK(a->orders.back().created_at == b->orders.back().created_at);
   auto* c = st.create("c-shop");
   generator::generate(*c, spec("other"));
-  CHECK(c->products[0].title != a->products[0].title + "x");
-  bool differs = false;
+  bool differs = c->products[0].title != a->products[0].title;
   for (std::size_t i = 0; i < a->available.size(); ++i) differs = differs || a->available[i] != c->available[i];
   CHECK(differs);
 }
