@@ -8,6 +8,14 @@
 #include <atomic>
 #include <memory>
 
+namespace nexsync::crypto {
+class keyring;
+}
+namespace nexsync::shopify {
+class http_transport;
+class admin_client;
+}
+
 namespace nexsync::app {
 
 class metrics;
@@ -20,6 +28,12 @@ struct context {
   auth::login_limiter login_by_email{5, std::chrono::minutes(15)};
   auth::login_limiter login_by_ip{30, std::chrono::minutes(15)};
   std::atomic<bool> migrations_applied{false};
+  /// Master keys sealing integration credentials (built from the settings with the routes).
+  std::shared_ptr<crypto::keyring> keys;
+  /// The HTTP(S) transport to Shopify (declared before the client, which refers to it).
+  std::shared_ptr<shopify::http_transport> shopify_transport;
+  /// Shopify operations for the configured app.
+  std::shared_ptr<shopify::admin_client> shopify;
 
   /// Whether cookies need the Secure attribute (the public URL is https).
   bool secure_cookies() const { return settings.public_url.starts_with("https://"); }

@@ -1,5 +1,7 @@
 #include "app/routes.hpp"
 
+#include "app/connect_handlers.hpp"
+#include "app/integrations_handlers.hpp"
 #include "app/login_handlers.hpp"
 #include "app/system_handlers.hpp"
 
@@ -8,6 +10,8 @@ namespace nexsync::app {
 void add_routes(http::router& r, context& ctx) {
   add_system_routes(r, ctx);
   add_login_routes(r, ctx);
+  add_connect_routes(r, ctx);
+  add_integrations_routes(r, ctx);
 }
 
 }  // namespace nexsync::app
