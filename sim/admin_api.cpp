@@ -56,6 +56,12 @@ bool valid_version(const std::string& v) {
 }  // namespace
 
 asio::awaitable<http::response> app::admin_graphql(store::shop& s, http::request& req, std::string version) {
+  http::response r = co_await admin_graphql_inner(s, req, std::move(version));
+  r.set_header("X-Request-Id", req.request_id);
+  co_return r;
+}
+
+asio::awaitable<http::response> app::admin_graphql_inner(store::shop& s, http::request& req, std::string version) {
   const auto now = cost::bucket::clock::now();
   auto& f = s.faults;
   if (f.latency_ms > 0) {

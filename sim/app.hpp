@@ -77,6 +77,7 @@ class app : public executor::services {
   http::response revoke_permissions(store::shop& s, http::request& req);
   // admin_api.cpp
   boost::asio::awaitable<http::response> admin_graphql(store::shop& s, http::request& req, std::string version);
+  boost::asio::awaitable<http::response> admin_graphql_inner(store::shop& s, http::request& req, std::string version);
   // control/control.cpp
   boost::asio::awaitable<http::response> control(http::request& req);
   // app.cpp

@@ -19,7 +19,19 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-bool contains_ci(std::string_view hay, std::string_view needle) { return lower(hay).find(lower(needle)) != std::string::npos; }
+bool equal_ci(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+bool contains_ci(std::string_view hay, std::string_view needle) {
+  if (needle.empty()) return true;
+  for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i)
+    if (equal_ci(hay.substr(i, needle.size()), needle)) return true;
+  return false;
+}
 
 // A record's view for search: which fields it knows and how to test them.
 struct searchable {
@@ -85,9 +97,12 @@ std::function<bool(std::uint32_t)> compile(context& ctx, const planned_field& f,
 }
 
 bool text_match(std::string_view actual, const search_term& t) {
-  std::string v = t.value;
-  if (!v.empty() && v.back() == '*') return lower(actual).rfind(lower(v.substr(0, v.size() - 1)), 0) == 0;
-  return lower(actual) == lower(v);
+  std::string_view v = t.value;
+  if (!v.empty() && v.back() == '*') {
+    v.remove_suffix(1);
+    return actual.size() >= v.size() && equal_ci(actual.substr(0, v.size()), v);
+  }
+  return equal_ci(actual, v);
 }
 
 std::string sort_key(const planned_field& f) { return arg_string(f, "sortKey"); }
