@@ -3,6 +3,7 @@
 #include "app/connect_handlers.hpp"
 #include "app/integrations_handlers.hpp"
 #include "app/login_handlers.hpp"
+#include "app/records_handlers.hpp"
 #include "app/system_handlers.hpp"
 
 namespace nexsync::app {
@@ -10,6 +11,9 @@ namespace nexsync::app {
 void add_routes(http::router& r, context& ctx) {
   add_system_routes(r, ctx);
   add_login_routes(r, ctx);
+  add_inventory_routes(r, ctx);
+  add_customer_routes(r, ctx);
+  add_sales_routes(r, ctx);
   add_connect_routes(r, ctx);
   add_integrations_routes(r, ctx);
 }
