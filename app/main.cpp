@@ -5,6 +5,9 @@
 #include "config/settings.hpp"
 #include "log/log.hpp"
 #include "storage/accounts_repo.hpp"
+#include "storage/customers_repo.hpp"
+#include "storage/inventory_repo.hpp"
+#include "storage/sales_repo.hpp"
 #include "storage/migrations.hpp"
 
 #include <CLI/CLI.hpp>
@@ -52,6 +55,36 @@ std::unique_ptr<storage::connection> open_migrated(const config::settings& s) {
   return c;
 }
 
+// A few items, customers and one shop-floor sale for the demo tenant; running it again adds nothing.
+void seed_demo_records(storage::connection& c, std::int64_t tenant) {
+  const std::vector<storage::new_item> items{
+      {"RING-001", "Solitaire diamond ring", "18k white gold / 52", "1250.00", 4},
+      {"RING-002", "Eternity band", "Platinum / 54", "890.00", 6},
+      {"NECK-001", "Pearl pendant necklace", "", "420.00", 3},
+      {"EAR-001", "Gold hoop earrings", "9k yellow gold", "180.00", 10},
+      {"BRAC-001", "Tennis bracelet", "", "2400.00", 2},
+      {"CHAIN/18K-45", "Curb chain", "18k / 45 cm", "310.00", 8},
+  };
+  int added = 0;
+  for (auto& item : items) added += storage::create_item(c, tenant, item, std::nullopt).has_value();
+  const std::vector<storage::new_customer> customers{
+      {"Ada Lovelace", "ada@example.com", "+44 20 7946 0001", true, "pos"},
+      {"Grace Hopper", "grace@example.com", "+1 202 555 0102", false, "pos"},
+      {"Katherine Johnson", "katherine@example.com", "", true, "pos"},
+  };
+  for (auto& customer : customers) added += storage::create_customer(c, tenant, customer).has_value();
+  storage::order_row sale;
+  sale.name = "POS-0001";
+  sale.customer_email = "ada@example.com";
+  sale.currency = "GBP";
+  sale.subtotal = sale.total = "1250.00";
+  sale.lines = {{"RING-002", "Eternity band", 1, "890.00"}, {"EAR-001", "Gold hoop earrings", 2, "180.00"}};
+  auto recorded = storage::import_sales(c, tenant, {sale}, "pos");
+  added += recorded[0].status == storage::row_status::created;
+  std::cout << "demo records: " << added << " added (" << items.size() << " items, " << customers.size()
+            << " customers, 1 sale in all)\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -81,6 +114,12 @@ int main(int argc, char** argv) {
   user_add->add_option("--password", user_password, "Password (10+ characters)")->required();
   user_add->add_option("--role", user_role, "owner | integration_manager | staff")->check(CLI::IsMember(roles));
 
+  auto* demo_cmd = cli.add_subcommand("demo", "Demo data");
+  demo_cmd->require_subcommand(1);
+  auto* demo_seed = demo_cmd->add_subcommand("seed", "Add a few items, customers and a sale to a tenant (idempotent)");
+  std::string demo_tenant;
+  demo_seed->add_option("--tenant", demo_tenant, "Tenant id or exact name")->required();
+
   CLI11_PARSE(cli, argc, argv);
 
   std::string error;
@@ -109,6 +148,17 @@ int main(int argc, char** argv) {
       storage::add_user(*c, tenant, owner_email, "owner", auth::hash_password(owner_password));
       tx.commit();
       std::cout << "tenant " << tenant << " \"" << tenant_name << "\" created; owner " << owner_email << "\n";
+      return 0;
+    }
+    if (*demo_seed) {
+      auto c = open_migrated(*settings);
+      std::optional<std::int64_t> tenant;
+      if (!demo_tenant.empty() && std::all_of(demo_tenant.begin(), demo_tenant.end(), ::isdigit))
+        tenant = std::stoll(demo_tenant);
+      else
+        tenant = storage::find_tenant_by_name(*c, demo_tenant);
+      if (!tenant) return fail("no single tenant is named \"" + demo_tenant + "\"");
+      seed_demo_records(*c, *tenant);
       return 0;
     }
     if (*user_add) {
