@@ -153,7 +153,7 @@ asio::awaitable<http::response> app::admin_graphql_inner(store::shop& s, http::r
     co_return fail(std::move(errors), requested);
   }
 
-  json::monotonic_resource arena(64 * 1024);  // the response tree: one arena, freed at once
+  json::monotonic_resource arena(256 * 1024);  // the response tree: one arena, freed at once
   executor::context ctx(s);
   ctx.sp = json::storage_ptr(&arena);
   ctx.svc = this;

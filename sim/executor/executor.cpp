@@ -146,7 +146,7 @@ json::value complete_object(context& ctx, const entity& e, const fields& fs) {
       out[f.key] = tn;
       continue;
     }
-    out[f.key] = resolve_field(ctx, e, f);
+    out.emplace(f.key, resolve_field(ctx, e, f));
   }
   return out;
 }
