@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <ostream>
 #include <stdexcept>
 
 namespace nexsync::shopify {
@@ -46,6 +47,8 @@ const std::pair<std::string, std::string> json_type{"Content-Type", "application
 const std::pair<std::string, std::string> json_accept{"Accept", "application/json"};
 
 }  // namespace
+
+std::ostream& operator<<(std::ostream& os, const client_error& e) { return os << e.message; }
 
 void throw_exception_from_error(const client_error& e, const boost::source_location&) {
   throw std::runtime_error("shopify: " + e.message);

@@ -12,6 +12,7 @@
 #include <boost/json/value.hpp>
 
 #include <chrono>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,9 @@ struct client_error {
   std::string message;
   std::optional<std::chrono::milliseconds> retry_after;  ///< from a 429's Retry-After
 };
+
+/// Writes the error's message (for test output and logs; it never holds a token).
+std::ostream& operator<<(std::ostream& os, const client_error& e);
 
 /// Lets result<T, client_error>::value() throw std::runtime_error with the message.
 [[noreturn]] void throw_exception_from_error(const client_error& e, const boost::source_location& loc);
