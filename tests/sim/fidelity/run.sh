@@ -4,6 +4,7 @@
 set -eu
 here="$(cd "$(dirname "$0")" && pwd)"
 sim="${1:?usage: run.sh /path/to/shopify-sim}"
+case "$sim" in /*) ;; *) sim="$(pwd)/$sim" ;; esac
 cd "$here"
 if [ ! -d node_modules/@shopify/admin-api-client ]; then
   npm ci --no-audit --no-fund --loglevel=error
