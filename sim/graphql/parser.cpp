@@ -99,6 +99,7 @@ class parser {
   }
 
   std::string parse_type() {
+    depth_guard guard(*this);
     std::string t;
     if (is_punct("[")) {
       shift();
@@ -131,7 +132,18 @@ class parser {
     return f;
   }
 
+  // Bounds recursion so a hostile document cannot exhaust the stack.
+  struct depth_guard {
+    parser& p;
+    explicit depth_guard(parser& q) : p(q) {
+      if (++p.depth_ > max_depth) p.fail("Query is nested too deeply (more than " + std::to_string(max_depth) + " levels)");
+    }
+    ~depth_guard() { --p.depth_; }
+  };
+  static constexpr int max_depth = 100;
+
   std::vector<selection> parse_selection_set() {
+    depth_guard guard(*this);
     expect("{");
     std::vector<selection> out;
     while (!is_punct("}")) out.push_back(parse_selection());
@@ -203,6 +215,7 @@ class parser {
   }
 
   value parse_value(bool is_const) {
+    depth_guard guard(*this);
     value v;
     switch (tok_.k) {
       case token::kind::integer: v.k = value::kind::integer; v.text = tok_.text; shift(); return v;
@@ -255,6 +268,7 @@ class parser {
 
   lexer lex_;
   token tok_;
+  int depth_ = 0;
 };
 
 }  // namespace

@@ -153,3 +153,15 @@ TEST_CASE("planner captures @idempotent keys on mutation fields") {
   REQUIRE(r.value->fields.at(0).idempotency_key);
   CHECK(*r.value->fields.at(0).idempotency_key == "push-1");
 }
+
+TEST_CASE("parser refuses absurdly deep nesting instead of exhausting the stack") {
+  std::string deep;
+  for (int i = 0; i < 5000; ++i) deep += "{ a ";
+  for (int i = 0; i < 5000; ++i) deep += "} ";
+  auto r = graphql::parse(deep);
+  REQUIRE(std::holds_alternative<graphql::parse_error>(r));
+  CHECK(std::get<graphql::parse_error>(r).message.find("nested too deeply") != std::string::npos);
+  std::string list = "{ a(x: ";
+  for (int i = 0; i < 5000; ++i) list += "[";
+  CHECK(std::holds_alternative<graphql::parse_error>(graphql::parse(list)));
+}
