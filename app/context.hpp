@@ -19,6 +19,7 @@ class admin_client;
 namespace nexsync::app {
 
 class metrics;
+class webhook_ingest;
 
 /// Shared, thread-safe services of the running server.
 struct context {
@@ -34,6 +35,8 @@ struct context {
   std::shared_ptr<shopify::http_transport> shopify_transport;
   /// Shopify operations for the configured app.
   std::shared_ptr<shopify::admin_client> shopify;
+  /// Group commit of verified webhooks (built with the webhook route; set its after-commit hook).
+  std::shared_ptr<webhook_ingest> webhooks;
 
   /// Whether cookies need the Secure attribute (the public URL is https).
   bool secure_cookies() const { return settings.public_url.starts_with("https://"); }

@@ -5,6 +5,7 @@
 #include "app/login_handlers.hpp"
 #include "app/records_handlers.hpp"
 #include "app/system_handlers.hpp"
+#include "app/webhook_handlers.hpp"
 
 namespace nexsync::app {
 
@@ -16,6 +17,7 @@ void add_routes(http::router& r, context& ctx) {
   add_sales_routes(r, ctx);
   add_connect_routes(r, ctx);
   add_integrations_routes(r, ctx);
+  add_webhook_routes(r, ctx);
 }
 
 }  // namespace nexsync::app

@@ -70,6 +70,19 @@ std::optional<customer> create_customer(connection& c, std::int64_t tenant_id, c
   return customer_from(r, 0);
 }
 
+std::int64_t redact_customer(connection& c, std::int64_t tenant_id, const std::string& shopify_customer_id,
+                             const std::string& email) {
+  auto r = c.exec(
+      "UPDATE customers SET name = 'Redacted customer', email = NULL, phone = '', accepts_marketing = false,"
+      " marketing_consent_updated_at = NULL, marketing_consent_source = 'redacted', content_digest = NULL,"
+      " updated_at = now()"
+      " WHERE tenant_id = $1 AND ((shopify_customer_id IS NOT NULL AND $2 <> ''"
+      "   AND shopify_customer_id IN ($2, 'gid://shopify/Customer/' || $2))"
+      "   OR ($3 <> '' AND lower(email) = lower($3)))",
+      params{tenant_id, shopify_customer_id, email});
+  return r.affected();
+}
+
 std::vector<row_outcome> upsert_customers_from_shopify(connection& c, std::int64_t tenant_id,
                                                        const std::vector<shopify_customer_row>& rows) {
   std::vector<row_outcome> out(rows.size());

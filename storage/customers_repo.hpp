@@ -39,6 +39,12 @@ std::optional<customer> find_customer_by_email(connection& c, std::int64_t tenan
 /// Adds a customer (consent time = now when subscribed); nullopt when the email is taken in this tenant.
 std::optional<customer> create_customer(connection& c, std::int64_t tenant_id, const new_customer& nc);
 
+/// Erases a customer's personal data at the shop's request (Shopify's customers/redact): every customer
+/// of this tenant linked to that Shopify id (numeric or gid form) or, if email is not empty, with that
+/// email keeps its row (sales refer to it) but loses name, email, phone and consent. Returns how many.
+std::int64_t redact_customer(connection& c, std::int64_t tenant_id, const std::string& shopify_customer_id,
+                             const std::string& email);
+
 // ---- Sync batch ----
 
 /// One Shopify customer as the customers import sees it.

@@ -1,0 +1,232 @@
+#include "app/webhook_handlers.hpp"
+
+#include "app/webhook_ingest.hpp"
+#include "crypto/encoding.hpp"
+#include "log/log.hpp"
+#include "shopify/shop_domain.hpp"
+#include "shopify/webhook_signature.hpp"
+#include "storage/customers_repo.hpp"
+#include "storage/integrations_repo.hpp"
+
+#include <boost/json.hpp>
+
+#include <array>
+#include <optional>
+
+namespace nexsync::app {
+
+namespace {
+
+constexpr std::string_view provider = "shopify";
+
+// Topics that must still find the shop after it was disconnected (retries, and shop/redact 48 h later).
+bool reaches_former_tenant(std::string_view topic) {
+  return topic == "app/uninstalled" || topic == "customers/data_request" || topic == "customers/redact" ||
+         topic == "shop/redact";
+}
+
+http::response unavailable() {
+  auto r = http::response::json_error(503, "unavailable", "The webhook could not be stored; please retry.");
+  r.set_header("Retry-After", "5");
+  return r;
+}
+
+// A header Shopify sends: visible ASCII only (the value lands in a text column), at most max bytes.
+std::optional<std::string> header_token(const http::request& req, std::string_view name, std::size_t max) {
+  auto v = req.header(name);
+  if (!v) return std::nullopt;
+  if (v->empty() || v->size() > max) return std::nullopt;
+  for (unsigned char ch : *v)
+    if (ch < 0x21 || ch > 0x7E) return std::nullopt;
+  return std::string{*v};
+}
+
+// An optional header: absent is fine (empty), present must be a clean token.
+bool optional_header(const http::request& req, std::string_view name, std::size_t max, std::string& out) {
+  if (!req.header(name)) return true;
+  auto v = header_token(req, name, max);
+  if (!v) return false;
+  out = *v;
+  return true;
+}
+
+// Whether s is valid UTF-8 without NUL (storable in a text column).
+bool storable_text(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c == 0) return false;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte (no overlongs, surrogates)
+    if (c >= 0xC2 && c <= 0xDF) {
+      n = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (s.size() - i <= n) return false;
+    auto c1 = static_cast<unsigned char>(s[i + 1]);
+    if (c1 < lo || c1 > hi) return false;
+    for (std::size_t k = 2; k <= n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    i += n + 1;
+  }
+  return true;
+}
+
+std::string lower(std::string s) {
+  for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+std::string string_field(const boost::json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  if (it == o.end()) return {};
+  if (it->value().is_string()) return std::string{it->value().get_string()};
+  if (it->value().is_int64()) return std::to_string(it->value().get_int64());
+  if (it->value().is_uint64()) return std::to_string(it->value().get_uint64());
+  return {};
+}
+
+// The myshopify.com domain the signed body names, if it names one: compliance payloads carry
+// shop_domain, app/uninstalled the Shop resource, orders their status page URL. Only the body is signed.
+std::string body_shop_domain(const boost::json::object& body) {
+  for (auto key : {"shop_domain", "myshopify_domain"}) {
+    auto d = string_field(body, key);
+    if (!d.empty()) return lower(d);
+  }
+  auto url = string_field(body, "order_status_url");
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos) return {};
+  auto host = url.substr(scheme + 3);
+  host = host.substr(0, host.find_first_of("/:?#"));
+  host = lower(host);
+  return shopify::is_valid_shop_domain(host) ? host : std::string{};
+}
+
+boost::asio::awaitable<http::response> receive(context& ctx, http::request& req) {
+  // 1. The signature of the raw body, before anything is parsed.
+  auto hmac = req.header("X-Shopify-Hmac-Sha256");
+  std::vector<std::string> secrets{ctx.settings.shopify_api_secret};
+  if (!ctx.settings.shopify_previous_api_secret.empty()) secrets.push_back(ctx.settings.shopify_previous_api_secret);
+  if (!hmac || !shopify::verify_webhook(secrets, req.body, *hmac)) {
+    log::warn("webhooks", "rejected: bad or missing signature", {{"request_id", req.request_id}});
+    co_return http::response::json_error(401, "invalid_signature", "The webhook signature does not match.");
+  }
+
+  // 2. The headers that say what this is.
+  storage::new_webhook_event ev;
+  auto topic = header_token(req, "X-Shopify-Topic", 100);
+  auto webhook_id = header_token(req, "X-Shopify-Webhook-Id", 255);
+  auto shop = header_token(req, "X-Shopify-Shop-Domain", 255);
+  if (!topic || !webhook_id || !shop || !shopify::is_valid_shop_domain(*shop) ||
+      !optional_header(req, "X-Shopify-Event-Id", 255, ev.event_id) ||
+      !optional_header(req, "X-Shopify-API-Version", 50, ev.api_version) ||
+      !optional_header(req, "X-Shopify-Triggered-At", 64, ev.triggered_at))
+    co_return http::response::json_error(400, "invalid_headers",
+                                         "X-Shopify-Topic, X-Shopify-Webhook-Id and a valid X-Shopify-Shop-Domain are required.");
+  ev.topic = lower(*topic);
+  ev.webhook_id = *webhook_id;
+  ev.shop_domain = lower(*shop);
+
+  // 3. The body: malformed JSON is kept as a failed event (Shopify would otherwise retry for hours).
+  boost::system::error_code ec;
+  auto doc = boost::json::parse(req.body, ec);
+  if (ec) {
+    ev.status = "failed";
+    ev.reason = "malformed JSON body: " + ec.message();
+  } else if (!doc.is_object()) {
+    ev.status = "failed";
+    ev.reason = "the body is not a JSON object";
+  } else if (auto named = body_shop_domain(doc.get_object()); !named.empty() && named != ev.shop_domain) {
+    log::warn("webhooks", "rejected: body names another shop than the header",
+              {{"request_id", req.request_id}, {"shop", ev.shop_domain}, {"topic", ev.topic}});
+    co_return http::response::json_error(401, "shop_mismatch", "The webhook is not from this shop.");
+  }
+  if (storable_text(req.body)) {
+    ev.payload = req.body;
+  } else {
+    ev.payload = "base64:" + crypto::base64_encode(req.body);
+    ev.reason += " (body is not UTF-8 text: stored as base64)";
+  }
+
+  try {
+    // 4. The tenant that owns the shop (never the header's word alone).
+    auto shop_domain = ev.shop_domain;
+    bool former = reaches_former_tenant(ev.topic);
+    auto lookup = [shop_domain, former](storage::connection& c) {
+      auto t = storage::shop_holder(c, std::string{provider}, shop_domain);
+      if (!t && former) t = storage::webhook_shop_tenant(c, shop_domain, true);
+      return t;
+    };
+    auto tenant = co_await ctx.db->query(lookup);
+    if (!tenant) {
+      log::warn("webhooks", "rejected: unknown shop", {{"request_id", req.request_id}, {"shop", ev.shop_domain}});
+      co_return http::response::json_error(401, "unknown_shop", "No account is connected to this shop.");
+    }
+    ev.tenant_id = *tenant;
+
+    // 5. Durably stored (group commit) before any 2xx.
+    auto topic_name = ev.topic;
+    auto stored = co_await ctx.webhooks->store(std::move(ev));
+    bool duplicate = !stored.is_new;
+    log::debug("webhooks", duplicate ? "duplicate" : "stored",
+               {{"request_id", req.request_id}, {"event_id", stored.id}, {"topic", topic_name}});
+
+    // 6. What cannot wait for the shop's connection: uninstall and customer erasure. Also on a redelivery
+    //    of an event whose action did not complete (a 503 earlier), never on one already handled.
+    bool act = stored.id != 0 && stored.tenant_id == *tenant && stored.status == "received" && doc.is_object();
+    if (act && topic_name == "app/uninstalled") {
+      auto id = stored.id;
+      auto t = *tenant;
+      auto uninstall = [id, t, shop_domain](storage::connection& c) {
+        storage::transaction tx{c};
+        storage::mark_uninstalled(c, std::string{provider}, shop_domain);
+        storage::mark_event(c, t, id, "applied", "");
+        tx.commit();
+      };
+      co_await ctx.db->query(uninstall);
+      log::info("webhooks", "app uninstalled", {{"request_id", req.request_id}, {"tenant_id", t}});
+    } else if (act && topic_name == "customers/redact") {
+      std::string customer_id, email;
+      if (auto it = doc.get_object().find("customer"); it != doc.get_object().end() && it->value().is_object()) {
+        customer_id = string_field(it->value().get_object(), "id");
+        email = string_field(it->value().get_object(), "email");
+      }
+      auto id = stored.id;
+      auto t = *tenant;
+      auto redact = [id, t, customer_id, email](storage::connection& c) {
+        storage::transaction tx{c};
+        auto n = storage::redact_customer(c, t, customer_id, email);
+        storage::mark_event(c, t, id, "applied", "redacted " + std::to_string(n) + " customer record(s)");
+        tx.commit();
+        return n;
+      };
+      auto redacted = co_await ctx.db->query(redact);
+      log::info("webhooks", "customer redacted", {{"request_id", req.request_id}, {"tenant_id", t}, {"records", redacted}});
+    }
+    co_return http::response::json(200, boost::json::object{{"stored", true}, {"duplicate", duplicate}});
+  } catch (const std::exception& e) {
+    log::warn("webhooks", "not stored: database unavailable", {{"request_id", req.request_id}, {"error", e.what()}});
+  }
+  co_return unavailable();
+}
+
+}  // namespace
+
+void add_webhook_routes(http::router& r, context& ctx) {
+  if (!ctx.webhooks) ctx.webhooks = std::make_shared<webhook_ingest>(ctx.db);
+  r.add("POST", "/api/webhooks/shopify", [&ctx](http::request& req) { return receive(ctx, req); });
+}
+
+}  // namespace nexsync::app

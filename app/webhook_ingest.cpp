@@ -1,0 +1,82 @@
+#include "app/webhook_ingest.hpp"
+
+#include "log/log.hpp"
+
+namespace nexsync::app {
+
+webhook_ingest::webhook_ingest(std::shared_ptr<storage::pool> db, std::size_t max_batch, std::size_t max_waiting)
+    : db_(std::move(db)), max_batch_(max_batch ? max_batch : 1), max_waiting_(max_waiting) {}
+
+void webhook_ingest::set_after_commit(after_commit_hook hook) {
+  std::lock_guard lock{mutex_};
+  hook_ = std::move(hook);
+}
+
+void webhook_ingest::enqueue(storage::new_webhook_event event, completion done) {
+  std::unique_lock lock{mutex_};
+  if (waiting_.size() >= max_waiting_) {
+    lock.unlock();
+    done(std::make_exception_ptr(ingest_overloaded{"too many webhooks waiting to be stored"}), {});
+    return;
+  }
+  ++submitted_;
+  waiting_.push_back({std::move(event), std::move(done)});
+  if (!in_flight_) start_batch_locked(lock);  // idle: write this one now, no added latency
+}
+
+// Takes up to max_batch waiting events and hands them to the pool as one statement.
+void webhook_ingest::start_batch_locked(std::unique_lock<std::mutex>& lock) {
+  std::vector<storage::new_webhook_event> rows;
+  std::vector<completion> done;
+  while (!waiting_.empty() && rows.size() < max_batch_) {
+    rows.push_back(std::move(waiting_.front().event));
+    done.push_back(std::move(waiting_.front().done));
+    waiting_.pop_front();
+  }
+  if (rows.empty()) return;
+  in_flight_ = true;
+  lock.unlock();
+  auto batch = std::make_shared<std::vector<storage::new_webhook_event>>(std::move(rows));
+  auto job = [batch](storage::connection& c) { return storage::insert_events(c, *batch); };
+  // No associated executor: completes inline on the pool thread, which then wakes each handler on its own.
+  db_->run(job, [self = shared_from_this(), batch, done = std::move(done)](
+                    std::exception_ptr e, std::vector<storage::inserted_event> results) mutable {
+    self->finish_batch(std::move(done), *batch, e, std::move(results));
+  });
+}
+
+void webhook_ingest::finish_batch(std::vector<completion> done, const std::vector<storage::new_webhook_event>& rows,
+                                  std::exception_ptr e, std::vector<storage::inserted_event> results) {
+  ++statements_;
+  if (!e && results.size() != done.size())
+    e = std::make_exception_ptr(std::runtime_error{"insert_events answered for a different number of rows"});
+  if (e) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      log::warn("webhooks", "storing a batch failed", {{"events", static_cast<std::int64_t>(done.size())}, {"error", x.what()}});
+    }
+  }
+  after_commit_hook hook;
+  {
+    std::lock_guard lock{mutex_};
+    hook = hook_;
+  }
+  if (!e && hook) {
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (!results[i].is_new || results[i].status != "received") continue;
+      try {
+        hook(results[i].tenant_id, rows[i].shop_domain, rows[i].topic, results[i].id);
+      } catch (const std::exception& x) {
+        log::warn("webhooks", "after-commit hook threw", {{"event_id", results[i].id}, {"error", x.what()}});
+      }
+    }
+  }
+  // Handlers are woken after the hook ran, so whatever the hook forwards is on its way before the 2xx.
+  for (std::size_t i = 0; i < done.size(); ++i) done[i](e, e ? storage::inserted_event{} : results[i]);
+  std::unique_lock lock{mutex_};
+  in_flight_ = false;
+  if (!waiting_.empty()) start_batch_locked(lock);  // what accumulated meanwhile goes as the next batch
+}
+
+}  // namespace nexsync::app

@@ -1,0 +1,92 @@
+#pragma once
+// Group commit of verified webhooks: handlers hand events in, the batcher writes them with ONE
+// storage::insert_events per batch through the pool and completes each waiting handler only after its
+// batch committed. A lone event is written at once; while a batch is in flight the next accumulates
+// (up to max_batch). Never blocks the caller's thread: the database work runs on the pool's threads.
+
+#include "storage/pool.hpp"
+#include "storage/webhook_events_repo.hpp"
+
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace nexsync::app {
+
+/// Thrown to a waiting handler when too many events wait already (answer 503, Shopify retries).
+struct ingest_overloaded : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// The batcher; see the file comment. Create with std::make_shared.
+class webhook_ingest : public std::enable_shared_from_this<webhook_ingest> {
+ public:
+  /// Called on a pool thread after a batch committed, once per NEW event still `received`;
+  /// must not block (forward a message and return).
+  using after_commit_hook =
+      std::function<void(std::int64_t tenant_id, const std::string& shop_domain, const std::string& topic, std::int64_t event_id)>;
+
+  webhook_ingest(std::shared_ptr<storage::pool> db, std::size_t max_batch = 500, std::size_t max_waiting = 10000);
+
+  /// Stores one event; completes with (exception_ptr, inserted_event) on the handler's executor after
+  /// the batch holding it committed (an exception when the batch failed: nothing of it was stored).
+  template <class Token>
+  auto async_store(storage::new_webhook_event event, Token&& token) {
+    return boost::asio::async_initiate<Token, void(std::exception_ptr, storage::inserted_event)>(
+        [this](auto handler, storage::new_webhook_event ev) {
+          auto h = std::make_shared<decltype(handler)>(std::move(handler));
+          enqueue(std::move(ev), [h](std::exception_ptr e, storage::inserted_event r) {
+            auto ex = boost::asio::get_associated_executor(*h);
+            boost::asio::dispatch(ex, [h, e, r = std::move(r)]() mutable { std::move(*h)(e, std::move(r)); });
+          });
+        },
+        token, std::move(event));
+  }
+
+  /// For coroutines: the stored row (throws what the batch threw).
+  boost::asio::awaitable<storage::inserted_event> store(storage::new_webhook_event event) {
+    return async_store(std::move(event), boost::asio::use_awaitable_t<>{});
+  }
+
+  /// Sets the hook called after commit (the server forwards new events to the shop's connection).
+  void set_after_commit(after_commit_hook hook);
+
+  /// INSERT statements issued so far (one per batch; fewer than events under load).
+  std::uint64_t statements() const { return statements_; }
+  /// Events handed in so far.
+  std::uint64_t submitted() const { return submitted_; }
+
+ private:
+  using completion = std::function<void(std::exception_ptr, storage::inserted_event)>;
+  struct waiter {
+    storage::new_webhook_event event;
+    completion done;
+  };
+  void enqueue(storage::new_webhook_event event, completion done);
+  void start_batch_locked(std::unique_lock<std::mutex>& lock);
+  void finish_batch(std::vector<completion> done, const std::vector<storage::new_webhook_event>& rows,
+                    std::exception_ptr e, std::vector<storage::inserted_event> results);
+
+  std::shared_ptr<storage::pool> db_;
+  std::size_t max_batch_;
+  std::size_t max_waiting_;
+  std::mutex mutex_;
+  std::deque<waiter> waiting_;
+  bool in_flight_ = false;
+  after_commit_hook hook_;
+  std::atomic<std::uint64_t> statements_{0};
+  std::atomic<std::uint64_t> submitted_{0};
+};
+
+}  // namespace nexsync::app

@@ -1,0 +1,341 @@
+// POST /api/webhooks/shopify over real sockets against a real PostgreSQL: signatures, tenant binding,
+// durable storage with group commit, deduplication, and 503 when the database cannot store.
+#include "app/webhook_ingest.hpp"
+#include "shopify/webhook_signature.hpp"
+#include "storage/customers_repo.hpp"
+#include "storage/integrations_repo.hpp"
+#include "storage/webhook_events_repo.hpp"
+#include "tests/support/app_server.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+using namespace nexsync;
+
+namespace {
+
+constexpr const char* secret = "test-api-secret";  // test_settings()
+
+// An orders/create body shaped like Shopify's documented example (abridged, same structure).
+std::string order_payload(const std::string& shop, std::int64_t order_id) {
+  auto id = std::to_string(order_id);
+  return R"({"id":)" + id + R"(,"admin_graphql_api_id":"gid://shopify/Order/)" + id + R"(",
+"app_id":null,"browser_ip":null,"buyer_accepts_marketing":true,"cancel_reason":null,"cancelled_at":null,
+"confirmed":true,"contact_email":"jon@example.com","created_at":"2021-12-31T19:00:00-05:00","currency":"USD",
+"current_subtotal_price":"398.00","current_subtotal_price_set":{"shop_money":{"amount":"398.00","currency_code":"USD"},
+"presentment_money":{"amount":"398.00","currency_code":"USD"}},"current_total_price":"398.00",
+"current_total_price_set":{"shop_money":{"amount":"398.00","currency_code":"USD"},"presentment_money":{"amount":"398.00","currency_code":"USD"}},
+"email":"jon@example.com","financial_status":"paid","name":"#)" + id + R"(","order_number":)" + id + R"(,
+"order_status_url":"https://)" + shop + R"(/548380009/orders/123456abcd/authenticate?key=abcdefg",
+"processed_at":"2021-12-31T19:00:00-05:00","subtotal_price":"398.00","total_price":"398.00","total_tax":"0.00",
+"total_price_set":{"shop_money":{"amount":"398.00","currency_code":"USD"},"presentment_money":{"amount":"398.00","currency_code":"USD"}},
+"billing_address":{"first_name":"Steve","address1":"123 Shipping Street","phone":"555-555-SHIP","city":"Shippington",
+"zip":"40003","province":"Kentucky","country":"United States","last_name":"Shipper","address2":null,"company":"Shipping Company",
+"latitude":null,"longitude":null,"name":"Steve Shipper","country_code":"US","province_code":"KY"},
+"customer":{"id":115310627314723954,"email":"john@example.com","created_at":null,"updated_at":null,"first_name":"John",
+"last_name":"Smith","state":"disabled","note":null,"verified_email":true,"phone":null,"currency":"USD",
+"default_address":{"id":715243470612851245,"customer_id":115310627314723954,"first_name":null,"last_name":null,
+"address1":"123 Elm St.","city":"Ottawa","province":"Ontario","country":"Canada","zip":"K2H7A8","default":true}},
+"line_items":[{"id":866550311766439020,"admin_graphql_api_id":"gid://shopify/LineItem/866550311766439020",
+"fulfillable_quantity":1,"gift_card":false,"grams":567,"name":"IPod Nano - 8GB","price":"199.00",
+"price_set":{"shop_money":{"amount":"199.00","currency_code":"USD"},"presentment_money":{"amount":"199.00","currency_code":"USD"}},
+"product_id":632910392,"quantity":1,"requires_shipping":true,"sku":"IPOD2008PINK","taxable":true,"title":"IPod Nano - 8GB",
+"total_discount":"0.00","variant_id":808950810,"variant_title":null,"vendor":null,"tax_lines":[],"discount_allocations":[]},
+{"id":141249953214522974,"fulfillable_quantity":1,"name":"IPod Nano - 8GB","price":"199.00",
+"price_set":{"shop_money":{"amount":"199.00","currency_code":"USD"},"presentment_money":{"amount":"199.00","currency_code":"USD"}},
+"product_id":632910392,"quantity":1,"sku":"IPOD2008BLACK","title":"IPod Nano - 8GB","variant_id":457924702}],
+"shipping_address":{"first_name":"Steve","address1":"123 Shipping Street","city":"Shippington","zip":"40003",
+"country":"United States","last_name":"Shipper","name":"Steve Shipper","country_code":"US","province_code":"KY"},
+"shipping_lines":[{"id":271878346596884015,"code":null,"price":"10.00","price_set":{"shop_money":{"amount":"10.00",
+"currency_code":"USD"},"presentment_money":{"amount":"10.00","currency_code":"USD"}},"title":"Generic Shipping"}]})";
+}
+
+std::map<std::string, std::string> shopify_headers(const std::string& body, const std::string& shop,
+                                                   const std::string& webhook_id, const std::string& topic = "orders/create",
+                                                   const std::string& key = secret) {
+  return {{"Content-Type", "application/json"},
+          {"X-Shopify-Topic", topic},
+          {"X-Shopify-Hmac-Sha256", shopify::webhook_hmac(key, body)},
+          {"X-Shopify-Shop-Domain", shop},
+          {"X-Shopify-API-Version", "2026-10"},
+          {"X-Shopify-Webhook-Id", webhook_id},
+          {"X-Shopify-Event-Id", "evt-" + webhook_id},
+          {"X-Shopify-Triggered-At", "2026-01-01T12:00:00.000Z"}};
+}
+
+test::reply deliver(test::app_server& app, const std::string& body, const std::map<std::string, std::string>& headers) {
+  return app.client().request("POST", "/api/webhooks/shopify", body, headers);
+}
+
+// A tenant holding a connected shop (as the OAuth callback would leave it).
+std::int64_t connect_shop(test::app_server& app, const std::string& tenant_name, const std::string& shop) {
+  auto t = app.add_tenant(tenant_name);
+  storage::connection c{app.db.url};
+  storage::new_connection n;
+  n.tenant_id = t.id;
+  n.provider = "shopify";
+  n.shop_domain = shop;
+  n.sealed_config = "sealed-placeholder";
+  n.key_id = "k1";
+  n.granted_scopes = "read_orders";
+  storage::save_connection(c, n);
+  return t.id;
+}
+
+std::int64_t count(test::app_server& app, const std::string& where = "true") {
+  storage::connection c{app.db.url};
+  return c.exec("SELECT count(*) FROM webhook_events WHERE " + where).int64(0, 0);
+}
+
+// Waits (no deadline asserted) until the batcher has been handed n events in total.
+void wait_submitted(app::webhook_ingest& ingest, std::uint64_t n) {
+  for (int i = 0; i < 60000 && ingest.submitted() < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  REQUIRE(ingest.submitted() >= n);
+}
+
+}  // namespace
+
+TEST_CASE("webhooks: a signed order is stored once, bound to the shop's tenant, and forwarded after commit", "[webhooks]") {
+  test::app_server app;
+  auto tenant = connect_shop(app, "Acme", "acme.myshopify.com");
+  auto& ingest = *app.server->services().webhooks;
+  std::mutex m;
+  std::vector<std::tuple<std::int64_t, std::string, std::string, std::int64_t>> forwarded;
+  ingest.set_after_commit([&](std::int64_t t, const std::string& shop, const std::string& topic, std::int64_t id) {
+    std::lock_guard lock{m};
+    forwarded.emplace_back(t, shop, topic, id);
+  });
+  auto body = order_payload("acme.myshopify.com", 1001);
+
+  auto first = deliver(app, body, shopify_headers(body, "acme.myshopify.com", "wh-1"));
+  REQUIRE(first.status == 200);
+  CHECK_FALSE(first.json().at("duplicate").as_bool());
+  storage::connection c{app.db.url};
+  auto rows = storage::recent_events(c, tenant, 10);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].topic == "orders/create");
+  CHECK(rows[0].webhook_id == "wh-1");
+  CHECK(rows[0].event_id == "evt-wh-1");
+  CHECK(rows[0].api_version == "2026-10");
+  CHECK(rows[0].status == "received");
+  CHECK(c.exec("SELECT payload FROM webhook_events WHERE id = $1", storage::params{rows[0].id}).get(0, 0) == body);
+  {
+    std::lock_guard lock{m};
+    REQUIRE(forwarded.size() == 1);
+    CHECK(forwarded[0] == std::make_tuple(tenant, std::string{"acme.myshopify.com"}, std::string{"orders/create"}, rows[0].id));
+  }
+
+  SECTION("a duplicate delivery is acknowledged, not stored again, not forwarded again") {
+    auto again = deliver(app, body, shopify_headers(body, "acme.myshopify.com", "wh-1"));
+    REQUIRE(again.status == 200);
+    CHECK(again.json().at("duplicate").as_bool());
+    CHECK(count(app) == 1);
+    std::lock_guard lock{m};
+    CHECK(forwarded.size() == 1);
+  }
+  SECTION("the unapplied list offers it for replay until it is marked") {
+    auto pending = storage::unapplied_events(c, 10);
+    REQUIRE(pending.size() == 1);
+    CHECK(pending[0].payload == body);
+    CHECK_FALSE(storage::mark_event(c, tenant + 1000, pending[0].id, "applied", ""));  // other tenant: no
+    CHECK(storage::mark_event(c, tenant, pending[0].id, "applied", ""));
+    CHECK(storage::unapplied_events(c, 10).empty());
+    CHECK(storage::recent_events(c, tenant, 10)[0].applied_at.has_value());
+  }
+}
+
+TEST_CASE("webhooks: forged, unsigned, mis-addressed and oversize deliveries store nothing", "[webhooks]") {
+  test::app_server app;
+  connect_shop(app, "Acme", "acme.myshopify.com");
+  auto other = connect_shop(app, "Bijoux", "bijoux.myshopify.com");
+  auto body = order_payload("acme.myshopify.com", 1002);
+
+  SECTION("signed with another secret") {
+    auto r = deliver(app, body, shopify_headers(body, "acme.myshopify.com", "wh-f", "orders/create", "not-the-secret"));
+    CHECK(r.status == 401);
+    CHECK(r.json().at("error").as_string() == "invalid_signature");
+  }
+  SECTION("signature of another body") {
+    auto h = shopify_headers(body, "acme.myshopify.com", "wh-f");
+    auto tampered = body;
+    tampered.replace(tampered.find("398.00"), 6, "1.00");
+    CHECK(deliver(app, tampered, h).status == 401);
+  }
+  SECTION("no signature") {
+    auto h = shopify_headers(body, "acme.myshopify.com", "wh-f");
+    h.erase("X-Shopify-Hmac-Sha256");
+    CHECK(deliver(app, body, h).status == 401);
+  }
+  SECTION("a real delivery replayed with another tenant's shop header") {
+    auto r = deliver(app, body, shopify_headers(body, "bijoux.myshopify.com", "wh-replay"));
+    CHECK(r.status == 401);
+    CHECK(r.json().at("error").as_string() == "shop_mismatch");
+    CHECK(count(app, "tenant_id = " + std::to_string(other)) == 0);
+  }
+  SECTION("a shop nobody connected") {
+    auto stranger = order_payload("stranger.myshopify.com", 1);
+    auto r = deliver(app, stranger, shopify_headers(stranger, "stranger.myshopify.com", "wh-u"));
+    CHECK(r.status == 401);
+    CHECK(r.json().at("error").as_string() == "unknown_shop");
+  }
+  SECTION("required headers missing or invalid") {
+    for (auto name : {"X-Shopify-Topic", "X-Shopify-Webhook-Id", "X-Shopify-Shop-Domain"}) {
+      auto h = shopify_headers(body, "acme.myshopify.com", "wh-h");
+      h.erase(name);
+      CHECK(deliver(app, body, h).status == 400);
+    }
+    CHECK(deliver(app, body, shopify_headers(body, "acme.example.com", "wh-h")).status == 400);
+  }
+  SECTION("a body over the limit") {
+    std::string big = R"({"note":")" + std::string(1024 * 1024, 'x') + R"("})";
+    CHECK(deliver(app, big, shopify_headers(big, "acme.myshopify.com", "wh-big")).status == 413);
+  }
+  CHECK(count(app) == 0);
+}
+
+TEST_CASE("webhooks: the previous secret still verifies during a rotation", "[webhooks]") {
+  test::app_server app{[](config::settings& s) { s.shopify_previous_api_secret = "old-api-secret"; }};
+  connect_shop(app, "Acme", "acme.myshopify.com");
+  auto body = order_payload("acme.myshopify.com", 7);
+  CHECK(deliver(app, body, shopify_headers(body, "acme.myshopify.com", "wh-old", "orders/create", "old-api-secret")).status == 200);
+  CHECK(deliver(app, body, shopify_headers(body, "acme.myshopify.com", "wh-new")).status == 200);
+  CHECK(deliver(app, body, shopify_headers(body, "acme.myshopify.com", "wh-bad", "orders/create", "older")).status == 401);
+  CHECK(count(app) == 2);
+}
+
+TEST_CASE("webhooks: malformed JSON with a good signature is stored as failed and acknowledged", "[webhooks]") {
+  test::app_server app;
+  auto tenant = connect_shop(app, "Acme", "acme.myshopify.com");
+  std::string body = R"({"id": 1, "line_items": [)";
+  auto r = deliver(app, body, shopify_headers(body, "acme.myshopify.com", "wh-bad-json"));
+  REQUIRE(r.status == 200);
+  std::string binary = std::string("\xff\xfe", 2) + std::string(1, '\0') + "x";
+  REQUIRE(deliver(app, binary, shopify_headers(binary, "acme.myshopify.com", "wh-binary")).status == 200);
+  storage::connection c{app.db.url};
+  auto rows = storage::recent_events(c, tenant, 10);
+  REQUIRE(rows.size() == 2);
+  for (auto& row : rows) {
+    CHECK(row.status == "failed");
+    REQUIRE(row.reason.has_value());
+    CHECK(row.reason->find("malformed JSON") != std::string::npos);
+  }
+  CHECK(rows[0].reason->find("base64") != std::string::npos);
+  CHECK(storage::unapplied_events(c, 10).empty());  // nothing for the connection to apply
+}
+
+TEST_CASE("webhooks: 64 concurrent deliveries are all stored exactly once with fewer statements than events", "[webhooks]") {
+  test::app_server app;
+  connect_shop(app, "Acme", "acme.myshopify.com");
+  auto& ingest = *app.server->services().webhooks;
+  auto statements_before = ingest.statements();
+  auto submitted_before = ingest.submitted();
+  // Hold the table so the first batch waits in the database: everything else must pile up behind it.
+  storage::connection blocker{app.db.url};
+  storage::transaction lock{blocker};
+  lock.exec("LOCK TABLE webhook_events IN SHARE MODE");
+
+  constexpr int n = 64;
+  std::vector<unsigned> status(n + 8);
+  std::vector<std::thread> senders;
+  for (int i = 0; i < n + 8; ++i) {
+    senders.emplace_back([&, i] {
+      int k = i < n ? i : i - n;  // the last 8 repeat webhook ids 0..7
+      auto body = order_payload("acme.myshopify.com", 5000 + k);
+      status[i] = deliver(app, body, shopify_headers(body, "acme.myshopify.com", "wh-c-" + std::to_string(k))).status;
+    });
+  }
+  wait_submitted(ingest, submitted_before + n + 8);
+  lock.commit();
+  for (auto& t : senders) t.join();
+  for (auto s : status) CHECK(s == 200);
+  CHECK(count(app) == n);
+  CHECK(count(app, "webhook_id LIKE 'wh-c-%'") == n);
+  auto statements = ingest.statements() - statements_before;
+  CHECK(statements >= 1);
+  CHECK(statements < static_cast<std::uint64_t>(n));
+}
+
+TEST_CASE("webhooks: nothing stored means no 2xx (the batch fails, the database is down)", "[webhooks]") {
+  test::app_server app;
+  connect_shop(app, "Acme", "acme.myshopify.com");
+  auto& ingest = *app.server->services().webhooks;
+  auto body = order_payload("acme.myshopify.com", 9);
+  auto dbname = app.db.url.substr(app.db.url.rfind('/') + 1);
+  dbname = dbname.substr(0, dbname.find('?'));
+  storage::connection admin{test::server_url()};
+
+  SECTION("the connection writing the batch dies") {
+    storage::connection blocker{app.db.url};
+    storage::transaction lock{blocker};
+    lock.exec("LOCK TABLE webhook_events IN SHARE MODE");
+    auto before = ingest.submitted();
+    test::reply r;
+    std::thread sender{[&] { r = deliver(app, body, shopify_headers(body, "acme.myshopify.com", "wh-down")); }};
+    wait_submitted(ingest, before + 1);
+    admin.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> $2",
+               storage::params{dbname, lock.exec("SELECT pg_backend_pid()").int64(0, 0)});
+    sender.join();
+    lock.commit();
+    CHECK(r.status == 503);
+    CHECK(r.header("retry-after") == "5");
+  }
+  SECTION("the database refuses connections") {
+    admin.exec("ALTER DATABASE " + dbname + " ALLOW_CONNECTIONS false");
+    admin.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", storage::params{dbname});
+    auto r = deliver(app, body, shopify_headers(body, "acme.myshopify.com", "wh-down"));
+    CHECK(r.status == 503);
+    CHECK(r.header("retry-after") == "5");
+    admin.exec("ALTER DATABASE " + dbname + " ALLOW_CONNECTIONS true");
+  }
+  CHECK(count(app) == 0);
+  // Once the database is back, Shopify's retry is stored.
+  CHECK(deliver(app, body, shopify_headers(body, "acme.myshopify.com", "wh-down")).status == 200);
+  CHECK(count(app) == 1);
+}
+
+TEST_CASE("webhooks: app/uninstalled disconnects the shop; customers/redact erases that customer", "[webhooks]") {
+  test::app_server app;
+  auto tenant = connect_shop(app, "Acme", "acme.myshopify.com");
+  auto other = connect_shop(app, "Bijoux", "bijoux.myshopify.com");
+  storage::connection c{app.db.url};
+
+  SECTION("customers/redact") {
+    storage::create_customer(c, tenant, {"Jane Doe", "jane@example.test", "+1 555 0100", true, "shopify"});
+    storage::create_customer(c, tenant, {"Ada Lovelace", "ada@example.test", "+44 20", true, "pos"});
+    storage::create_customer(c, other, {"Jane Doe", "jane@example.test", "+1 555 0100", true, "pos"});
+    std::string body = R"({"shop_id":954889,"shop_domain":"acme.myshopify.com","customer":{"id":191167,)"
+                       R"("email":"jane@example.test","phone":"555-625-1199"},"orders_to_redact":[299938,280263]})";
+    auto r = deliver(app, body, shopify_headers(body, "acme.myshopify.com", "wh-redact", "customers/redact"));
+    REQUIRE(r.status == 200);
+    CHECK_FALSE(storage::find_customer_by_email(c, tenant, "jane@example.test").has_value());
+    CHECK(storage::find_customer_by_email(c, tenant, "ada@example.test").has_value());
+    CHECK(storage::find_customer_by_email(c, other, "jane@example.test").has_value());  // another tenant's
+    CHECK(c.exec("SELECT count(*) FROM customers WHERE tenant_id = $1 AND name = 'Redacted customer' AND phone = ''",
+                 storage::params{tenant}).int64(0, 0) == 1);
+    CHECK(storage::recent_events(c, tenant, 1)[0].status == "applied");
+  }
+  SECTION("compliance topics naming another shop than the header") {
+    std::string body = R"({"shop_id":954889,"shop_domain":"acme.myshopify.com"})";
+    CHECK(deliver(app, body, shopify_headers(body, "bijoux.myshopify.com", "wh-sr", "shop/redact")).status == 401);
+    CHECK(count(app) == 0);
+  }
+  SECTION("app/uninstalled, its redelivery, then shop/redact after the disconnect") {
+    std::string body = R"({"id":548380009,"name":"Acme","email":"j.smith@example.com","domain":"shop.acme.test",)"
+                       R"("myshopify_domain":"acme.myshopify.com","plan_name":"enterprise"})";
+    auto h = shopify_headers(body, "acme.myshopify.com", "wh-uninstall", "app/uninstalled");
+    REQUIRE(deliver(app, body, h).status == 200);
+    CHECK(storage::find_integration(c, tenant, "shopify")->status == "disconnected");
+    CHECK(storage::find_integration(c, other, "shopify")->status == "connected");
+    CHECK(storage::recent_events(c, tenant, 1)[0].status == "applied");
+    CHECK(deliver(app, body, h).status == 200);  // Shopify's retry still finds the former tenant
+    std::string redact = R"({"shop_id":548380009,"shop_domain":"acme.myshopify.com"})";
+    CHECK(deliver(app, redact, shopify_headers(redact, "acme.myshopify.com", "wh-shop-redact", "shop/redact")).status == 200);
+    CHECK(count(app, "tenant_id = " + std::to_string(tenant)) == 2);
+    // Orders of a disconnected shop are not accepted any more.
+    auto order = order_payload("acme.myshopify.com", 3);
+    CHECK(deliver(app, order, shopify_headers(order, "acme.myshopify.com", "wh-late")).status == 401);
+  }
+}
