@@ -11,7 +11,6 @@
 #include "log/log.hpp"
 #include "shopify/documents.hpp"
 #include "shopify/oauth.hpp"
-#include "shopify/oauth_callback.hpp"
 #include "shopify/oauth_state.hpp"
 #include "shopify/shop_domain.hpp"
 #include "storage/integrations_repo.hpp"
@@ -206,7 +205,7 @@ boost::asio::awaitable<std::optional<std::string>> primary_location(context& ctx
 
 boost::asio::awaitable<http::response> finish_connect(context& ctx, http::request& req, const storage::session_row& s) {
   auto params = req.query_params();
-  if (!shopify::verify_callback_hmac(ctx.settings.shopify_api_secret, params))
+  if (!shopify::verify_query(ctx.settings.shopify_api_secret, params))
     co_return callback_failure(ctx, req, "invalid_signature");
 
   auto ts_text = req.query_param("timestamp").value_or("");

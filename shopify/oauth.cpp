@@ -8,22 +8,6 @@
 namespace nexsync::shopify {
 namespace {
 
-std::string escape(std::string_view s, bool is_key) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    if (c == '%')
-      out += "%25";
-    else if (c == '&')
-      out += "%26";
-    else if (c == '=' && is_key)
-      out += "%3D";
-    else
-      out += c;
-  }
-  return out;
-}
-
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -32,6 +16,27 @@ std::string_view trim(std::string_view s) {
 
 }  // namespace
 
+std::string form_encode(std::string_view text) {
+  static constexpr char digits[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    bool kept = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '*' ||
+                c == '-' || c == '.' || c == '_';
+    if (kept) {
+      out += c;
+    } else if (c == ' ') {
+      out += '+';
+    } else {
+      auto b = static_cast<unsigned char>(c);
+      out += '%';
+      out += digits[b >> 4];
+      out += digits[b & 15];
+    }
+  }
+  return out;
+}
+
 std::string query_hmac_message(query_params params) {
   std::erase_if(params, [](const auto& p) { return p.first == "hmac" || p.first == "signature"; });
   // Stable, and by value for equal keys, so the message does not depend on arrival order.
@@ -39,9 +44,9 @@ std::string query_hmac_message(query_params params) {
   std::string message;
   for (const auto& [key, value] : params) {
     if (!message.empty()) message += '&';
-    message += escape(key, true);
+    message += form_encode(key);
     message += '=';
-    message += escape(value, false);
+    message += form_encode(value);
   }
   return message;
 }

@@ -12,8 +12,15 @@ namespace nexsync::shopify {
 /// Decoded query parameters in arrival order (key, value).
 using query_params = std::vector<std::pair<std::string, std::string>>;
 
-/// Builds the message Shopify signs for a callback query: drops `hmac` and `signature`, sorts by key,
-/// escapes `%` and `&` (and `=` in keys) and joins as `k=v&...`.
+/// application/x-www-form-urlencoded as URLSearchParams and Ruby's URI.encode_www_form write it:
+/// ASCII letters, digits and `*-._` kept, space as `+`, every other byte `%XX` (upper case).
+std::string form_encode(std::string_view text);
+
+/// Builds the message Shopify signs for a callback query: drops `hmac` and `signature`, sorts by key
+/// (then value) and joins the form-encoded pairs as `k=v&...`. This is what Shopify's own libraries
+/// verify (@shopify/shopify-api: URLSearchParams; shopify_api for Ruby: URI.encode_www_form); the
+/// older documented form that escaped only `%`, `&` and `=` differs once a value holds `=`, `/` or
+/// `+`, as the base64 `host` parameter does.
 std::string query_hmac_message(query_params params);
 
 /// Returns the lower-case hex HMAC-SHA256 of query_hmac_message(params) under the app secret.

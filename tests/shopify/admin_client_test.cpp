@@ -1,9 +1,6 @@
-// The Shopify client without sockets: request builders, reply readers, the URL splitter, the callback
-// HMAC in both encodings, and the operations over a scripted fake transport.
+// The Shopify client without sockets: request builders, reply readers, the URL splitter and the
+// operations over a scripted fake transport. (The callback HMAC is tested in oauth_test.cpp.)
 #include "shopify/admin_client.hpp"
-#include "shopify/oauth_callback.hpp"
-#include "crypto/encoding.hpp"
-#include "crypto/hmac.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -168,32 +165,4 @@ TEST_CASE("admin_client operations over a fake transport", "[shopify][client]") 
   CHECK(revoked.has_value());
   REQUIRE_FALSE(revoke_refused.has_value());
   CHECK(revoke_refused.error().kind == client_error_kind::unauthorized);
-}
-
-TEST_CASE("verify_callback_hmac accepts Shopify's form-encoded signature and the legacy one", "[shopify][client][oauth]") {
-  // The SHOPIFY.md vector: no character where the encodings differ.
-  query_params vector{{"code", "0907a61c0c8d55e99db179b68161bc00"}, {"shop", "some-shop.myshopify.com"},
-                      {"state", "0.6784241404160823"}, {"timestamp", "1337178173"},
-                      {"hmac", "700e2dadb827fcc8609e9d5ce208b2e9cdaab9df07390d2cbca10d7c328fc4bf"}};
-  CHECK(verify_callback_hmac("hush", vector));
-  CHECK_FALSE(verify_callback_hmac("wrong", vector));
-
-  // A base64 host with '=' padding: URLSearchParams encodes it as %3D.
-  query_params with_host{{"code", "abc"}, {"host", "YWNtZS5teXNob3BpZnkuY29tL2FkbWlu=="}, {"shop", "acme.myshopify.com"},
-                         {"timestamp", "1"}};
-  CHECK(form_hmac_message(with_host) == "code=abc&host=YWNtZS5teXNob3BpZnkuY29tL2FkbWlu%3D%3D&shop=acme.myshopify.com&timestamp=1");
-  auto form_signed = with_host;
-  form_signed.emplace_back("hmac", nexsync::crypto::to_hex(nexsync::crypto::hmac_sha256("s3cret", form_hmac_message(with_host))));
-  CHECK(verify_callback_hmac("s3cret", form_signed));
-  CHECK_FALSE(verify_query("s3cret", form_signed));  // what the legacy check alone would refuse
-  auto legacy_signed = with_host;
-  legacy_signed.emplace_back("hmac", sign_query("s3cret", with_host));
-  CHECK(verify_callback_hmac("s3cret", legacy_signed));
-  auto tampered = legacy_signed;
-  tampered[0].second = "abd";
-  CHECK_FALSE(verify_callback_hmac("s3cret", tampered));
-  auto twice = legacy_signed;
-  twice.push_back(twice.back());
-  CHECK_FALSE(verify_callback_hmac("s3cret", twice));
-  CHECK_FALSE(verify_callback_hmac("", legacy_signed));
 }

@@ -1,5 +1,8 @@
 #include "shopify/oauth.hpp"
 
+#include "crypto/encoding.hpp"
+#include "crypto/hmac.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -28,18 +31,43 @@ TEST_CASE("query_hmac_message drops hmac and signature and sorts by key", "[shop
         "&timestamp=1337178173");
 }
 
-TEST_CASE("query_hmac_message escapes % and & everywhere and = in keys", "[shopify][oauth]") {
-  query_params params = {{"shop", "acme.myshopify.com"}, {"a=b", "x&y%z"}, {"host", "YWRtaW4"}};
-  CHECK(query_hmac_message(params) == "a%3Db=x%26y%25z&host=YWRtaW4&shop=acme.myshopify.com");
-  CHECK(query_hmac_message({{"k", "v=w"}}) == "k=v=w");  // '=' stays in values
+TEST_CASE("query_hmac_message form-encodes keys and values as Shopify's libraries do", "[shopify][oauth]") {
+  // Expected strings are what Node's URLSearchParams (used by @shopify/shopify-api) writes.
+  query_params params = {{"shop", "acme.myshopify.com"}, {"a=b", "x&y%z"}, {"host", "YWRtaW4="}};
+  CHECK(query_hmac_message(params) == "a%3Db=x%26y%25z&host=YWRtaW4%3D&shop=acme.myshopify.com");
+  CHECK(query_hmac_message({{"k", "v=w /+~*-._"}}) == "k=v%3Dw+%2F%2B%7E*-._");
+  CHECK(query_hmac_message({{"k", "\xC3\xA9"}}) == "k=%C3%A9");  // UTF-8 bytes, upper-case hex
   CHECK(query_hmac_message({}) == "");
 }
 
 TEST_CASE("sign_query reproduces Shopify's test vector", "[shopify][oauth]") {
   CHECK(sign_query("hush", vector_params()) == "700e2dadb827fcc8609e9d5ce208b2e9cdaab9df07390d2cbca10d7c328fc4bf");
-  // An escaped message, checked against an independent HMAC (Python's hmac module).
-  CHECK(sign_query("hush", {{"shop", "acme.myshopify.com"}, {"a=b", "x&y%z"}, {"host", "YWRtaW4"}}) ==
-        "9544ab600bdaf7854af3dbf2e22ecdbc54fb91d9f8f03b537fc418d78e80f9c3");
+  // Encoded messages, checked against an independent HMAC (Node: URLSearchParams + crypto.createHmac).
+  CHECK(sign_query("hush", {{"shop", "acme.myshopify.com"}, {"a=b", "x&y%z"}, {"host", "YWRtaW4="}}) ==
+        "0c39e04ea98f08c994de6c7e9439639a7949a281415e1db05565e775d6c556f1");
+}
+
+TEST_CASE("verify_query accepts a callback whose base64 host needs encoding, and only in Shopify's encoding",
+          "[shopify][oauth]") {
+  query_params params = {{"shop", "acme.myshopify.com"},
+                         {"timestamp", "1337178173"},
+                         {"code", "0907a61c0c8d55e99db179b68161bc00"},
+                         {"host", "YWRtaW4uc2hvcGlmeS5jb20vc3RvcmUvYWNtZQ=="},
+                         {"state", "a b/c+d~e*"}};
+  CHECK(query_hmac_message(params) ==
+        "code=0907a61c0c8d55e99db179b68161bc00&host=YWRtaW4uc2hvcGlmeS5jb20vc3RvcmUvYWNtZQ%3D%3D"
+        "&shop=acme.myshopify.com&state=a+b%2Fc%2Bd%7Ee*&timestamp=1337178173");
+  auto signed_params = params;
+  // HMAC-SHA256("hush", the message above), computed with Node's crypto.
+  signed_params.emplace_back("hmac", "7af867949d1c88ba6408b6f05af222296d8ed637a103dde427fcd1795c6d1b46");
+  CHECK(verify_query("hush", signed_params));
+
+  // The older form (only %, & and = in keys escaped) signs a different message: refused.
+  std::string legacy = "code=0907a61c0c8d55e99db179b68161bc00&host=YWRtaW4uc2hvcGlmeS5jb20vc3RvcmUvYWNtZQ=="
+                       "&shop=acme.myshopify.com&state=a b/c+d~e*&timestamp=1337178173";
+  auto legacy_signed = params;
+  legacy_signed.emplace_back("hmac", nexsync::crypto::to_hex(nexsync::crypto::hmac_sha256("hush", legacy)));
+  CHECK_FALSE(verify_query("hush", legacy_signed));
 }
 
 TEST_CASE("verify_query accepts the genuine callback", "[shopify][oauth]") {
