@@ -19,6 +19,7 @@ class admin_client;
 namespace nexsync::app {
 
 class metrics;
+struct sync_services;
 class webhook_ingest;
 
 /// Shared, thread-safe services of the running server.
@@ -37,6 +38,9 @@ struct context {
   std::shared_ptr<shopify::admin_client> shopify;
   /// Group commit of verified webhooks (built with the webhook route; set its after-commit hook).
   std::shared_ptr<webhook_ingest> webhooks;
+
+  /// The actor runtime, rate limiter, shop connections and sync jobs (started by the instance).
+  std::shared_ptr<sync_services> sync;
 
   /// Whether cookies need the Secure attribute (the public URL is https).
   bool secure_cookies() const { return settings.public_url.starts_with("https://"); }

@@ -2,6 +2,7 @@
 
 #include "app/metrics.hpp"
 #include "app/routes.hpp"
+#include "app/sync_services.hpp"
 #include "http/server.hpp"
 #include "log/log.hpp"
 #include "storage/migrations.hpp"
@@ -47,6 +48,7 @@ struct instance::impl {
     ctx.settings = s;
     ctx.db = std::make_shared<storage::pool>(s.database_url, static_cast<std::size_t>(s.db_pool_size));
     ctx.stats = std::make_shared<metrics>();
+    ctx.sync = std::make_shared<sync_services>(ctx, io.get_executor());
     add_routes(routes, ctx);
     http::server_options options;
     options.observe = [this](const http::request& req, const http::response& res, double ms) {

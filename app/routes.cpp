@@ -4,6 +4,7 @@
 #include "app/integrations_handlers.hpp"
 #include "app/login_handlers.hpp"
 #include "app/records_handlers.hpp"
+#include "app/sync_handlers.hpp"
 #include "app/system_handlers.hpp"
 #include "app/webhook_handlers.hpp"
 
@@ -17,6 +18,7 @@ void add_routes(http::router& r, context& ctx) {
   add_sales_routes(r, ctx);
   add_connect_routes(r, ctx);
   add_integrations_routes(r, ctx);
+  if (ctx.sync) add_sync_routes(r, ctx, *ctx.sync);
   add_webhook_routes(r, ctx);
 }
 

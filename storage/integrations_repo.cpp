@@ -131,4 +131,13 @@ std::optional<oauth_flow_row> consume_oauth_flow(connection& c, const std::strin
   return oauth_flow_row{r.int64(0, 0), r.get(0, 1), r.get(0, 2), r.get(0, 3)};
 }
 
+std::vector<connected_shop> connected_shops(connection& c, const std::string& provider) {
+  auto r = c.exec("SELECT tenant_id, shop_domain FROM integrations WHERE provider = $1 AND status = 'connected'"
+                  " ORDER BY tenant_id",
+                  params{provider});
+  std::vector<connected_shop> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back({r.int64(i, 0), r.get(i, 1)});
+  return out;
+}
+
 }  // namespace nexsync::storage

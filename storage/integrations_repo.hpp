@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace nexsync::storage {
 
@@ -70,6 +71,15 @@ std::optional<std::int64_t> mark_uninstalled(connection& c, const std::string& p
 /// Records a finished sync / reconciliation.
 void mark_synced(connection& c, std::int64_t tenant_id, const std::string& provider);
 void mark_reconciled(connection& c, std::int64_t tenant_id, const std::string& provider);
+
+/// A connected shop: which tenant holds which shop domain.
+struct connected_shop {
+  std::int64_t tenant_id = 0;
+  std::string shop_domain;
+};
+
+/// Every integration of this provider that is connected (the reconciler's list).
+std::vector<connected_shop> connected_shops(connection& c, const std::string& provider);
 
 /// An OAuth round trip in flight.
 struct oauth_flow_row {

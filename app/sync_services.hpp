@@ -1,0 +1,24 @@
+#pragma once
+// The actor side of the server: the CAF runtime, the rate limiter, the connection registry and the
+// environment the sync jobs run in. Only sync handlers include this (it brings CAF in).
+
+#include "actors/runtime.hpp"
+#include "actors/sync_protocol.hpp"
+#include "app/context.hpp"
+#include "sync/job_env.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+
+namespace nexsync::app {
+
+/// Started once per server.
+struct sync_services {
+  sync_services(context& ctx, boost::asio::any_io_executor executor);
+  ~sync_services();
+  actors::runtime runtime;
+  actors::rate_limiter_actor limiter;
+  actors::connection_registry_actor registry;
+  std::shared_ptr<sync::job_env> env;
+};
+
+}  // namespace nexsync::app

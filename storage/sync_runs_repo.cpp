@@ -1,0 +1,102 @@
+#include "storage/sync_runs_repo.hpp"
+
+namespace nexsync::storage {
+
+namespace {
+constexpr const char* run_columns =
+    "id, direction, trigger, status, synced, skipped, failed, total, coalesce(error, ''),"
+    " to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+    " coalesce(to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''),"
+    " extract(epoch FROM coalesce(finished_at, now()) - started_at)::float8";
+
+sync_run_row read_run(const result& r, int i) {
+  sync_run_row row;
+  row.id = r.int64(i, 0);
+  row.direction = r.get(i, 1);
+  row.trigger = r.get(i, 2);
+  row.status = r.get(i, 3);
+  row.synced = r.int64(i, 4);
+  row.skipped = r.int64(i, 5);
+  row.failed = r.int64(i, 6);
+  if (!r.is_null(i, 7)) row.total = r.int64(i, 7);
+  row.error = r.get(i, 8);
+  row.started_at = r.get(i, 9);
+  row.finished_at = r.get(i, 10);
+  row.seconds = r.number(i, 11);
+  return row;
+}
+}  // namespace
+
+std::int64_t start_run(connection& c, std::int64_t tenant_id, const std::string& direction, const std::string& trigger) {
+  return c
+      .exec("INSERT INTO sync_runs (tenant_id, direction, trigger) VALUES ($1, $2, $3) RETURNING id",
+            params{tenant_id, direction, trigger})
+      .int64(0, 0);
+}
+
+void add_to_run(connection& c, std::int64_t tenant_id, std::int64_t run_id, std::int64_t synced, std::int64_t skipped,
+                std::int64_t failed, const std::vector<skip_row>& skips) {
+  c.exec("UPDATE sync_runs SET synced = synced + $3, skipped = skipped + $4, failed = failed + $5"
+         " WHERE tenant_id = $1 AND id = $2",
+         params{tenant_id, run_id, synced, skipped, failed});
+  if (skips.empty()) return;
+  // One statement for the page's skips: arrays of keys and reasons unnested together.
+  std::string keys = "{", reasons = "{";
+  auto quote = [](std::string& out, const std::string& v) {
+    out += '"';
+    for (char ch : v) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
+    out += '"';
+  };
+  for (std::size_t i = 0; i < skips.size(); ++i) {
+    if (i) {
+      keys += ',';
+      reasons += ',';
+    }
+    quote(keys, skips[i].key);
+    quote(reasons, skips[i].reason);
+  }
+  keys += '}';
+  reasons += '}';
+  c.exec("INSERT INTO sync_skips (run_id, tenant_id, item_key, reason)"
+         " SELECT $2, $1, k, r FROM unnest($3::text[], $4::text[]) AS u(k, r)",
+         params{tenant_id, run_id, keys, reasons});
+}
+
+void set_run_total(connection& c, std::int64_t tenant_id, std::int64_t run_id, std::int64_t total) {
+  c.exec("UPDATE sync_runs SET total = $3 WHERE tenant_id = $1 AND id = $2", params{tenant_id, run_id, total});
+}
+
+void finish_run(connection& c, std::int64_t tenant_id, std::int64_t run_id, const std::string& error) {
+  c.exec("UPDATE sync_runs SET status = $3, error = nullif($4, ''), finished_at = now()"
+         " WHERE tenant_id = $1 AND id = $2",
+         params{tenant_id, run_id, std::string{error.empty() ? "succeeded" : "failed"}, error});
+}
+
+std::optional<sync_run_row> find_run(connection& c, std::int64_t tenant_id, std::int64_t run_id) {
+  auto r = c.exec(std::string{"SELECT "} + run_columns + " FROM sync_runs WHERE tenant_id = $1 AND id = $2",
+                  params{tenant_id, run_id});
+  if (r.rows() == 0) return std::nullopt;
+  return read_run(r, 0);
+}
+
+std::vector<sync_run_row> recent_runs(connection& c, std::int64_t tenant_id, int limit) {
+  auto r = c.exec(std::string{"SELECT "} + run_columns + " FROM sync_runs WHERE tenant_id = $1 ORDER BY id DESC LIMIT $2",
+                  params{tenant_id, limit});
+  std::vector<sync_run_row> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back(read_run(r, i));
+  return out;
+}
+
+std::vector<skip_row> run_skips(connection& c, std::int64_t tenant_id, std::int64_t run_id, int limit) {
+  auto r = c.exec("SELECT item_key, reason FROM sync_skips WHERE tenant_id = $1 AND run_id = $2"
+                  " ORDER BY ctid LIMIT $3",
+                  params{tenant_id, run_id, limit});
+  std::vector<skip_row> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back({r.get(i, 0), r.get(i, 1)});
+  return out;
+}
+
+}  // namespace nexsync::storage

@@ -1,0 +1,81 @@
+// Import Products: every variant with a SKU becomes or updates one inventory item, page by page.
+#include "storage/inventory_repo.hpp"
+#include "sync/run.hpp"
+
+namespace nexsync::sync {
+
+namespace {
+
+void add_variants(const boost::json::value& product, const boost::json::array& variants,
+                  std::vector<storage::shopify_item_row>& rows, std::vector<std::string>& keys) {
+  for (auto& v : variants) {
+    storage::shopify_item_row row;
+    row.sku = text_of(at_path(v, "sku"));
+    row.title = text_of(at_path(product, "title"));
+    row.variant_title = text_of(at_path(v, "title"));
+    row.price = text_of(at_path(v, "price"));
+    if (row.price.empty()) row.price = "0";
+    if (auto* q = at_path(v, "inventoryQuantity"); q && q->is_int64()) row.quantity = q->as_int64();
+    row.product_id = text_of(at_path(product, "id"));
+    row.variant_id = text_of(at_path(v, "id"));
+    row.inventory_item_id = text_of(at_path(v, "inventoryItem.id"));
+    keys.push_back(row.sku.empty() ? row.variant_id : row.sku);
+    rows.push_back(std::move(row));
+  }
+}
+
+// Variants beyond the first page of a product (rare: more than 20 variants).
+boost::asio::awaitable<void> more_variants(run& r, const boost::json::value& product, std::string cursor,
+                                           std::vector<storage::shopify_item_row>& rows, std::vector<std::string>& keys) {
+  for (;;) {
+    auto first = shopify::product_variants_page.page_size;
+    // (Assignments, not a braced list: g++ 12 rejects nested braced initialisers in coroutines.)
+    boost::json::object vars;
+    vars["id"] = text_of(at_path(product, "id"));
+    vars["first"] = first;
+    vars["after"] = cursor;
+    auto reply = co_await r.call(shopify::product_variants_page, first, vars);
+    auto* nodes = at_path(reply.body, "data.product.variants.nodes");
+    if (!nodes || !nodes->is_array()) co_return;
+    add_variants(product, nodes->as_array(), rows, keys);
+    auto* more = at_path(reply.body, "data.product.variants.pageInfo.hasNextPage");
+    if (!more || !more->is_bool() || !more->as_bool()) co_return;
+    cursor = text_of(at_path(reply.body, "data.product.variants.pageInfo.endCursor"));
+  }
+}
+
+}  // namespace
+
+boost::asio::awaitable<void> import_products(run& r) {
+  std::string cursor;
+  const int first = shopify::products_page.page_size;
+  for (;;) {
+    boost::json::object vars;
+    vars["first"] = first;
+    if (!cursor.empty()) vars["after"] = cursor;
+    auto reply = co_await r.call(shopify::products_page, first, vars);
+    auto* nodes = at_path(reply.body, "data.products.nodes");
+    if (!nodes || !nodes->is_array()) throw job_failure("Shopify's answer had no products list.");
+    std::vector<storage::shopify_item_row> rows;
+    std::vector<std::string> keys;
+    for (auto& product : nodes->as_array()) {
+      auto* variants = at_path(product, "variants.nodes");
+      if (variants && variants->is_array()) add_variants(product, variants->as_array(), rows, keys);
+      auto* more = at_path(product, "variants.pageInfo.hasNextPage");
+      if (more && more->is_bool() && more->as_bool())
+        co_await more_variants(r, product, text_of(at_path(product, "variants.pageInfo.endCursor")), rows, keys);
+    }
+    auto tenant = r.tenant_id;
+    auto run_key = std::to_string(r.run_id);
+    auto apply = [tenant, rows, run_key](storage::connection& c) {
+      return storage::upsert_items_from_shopify(c, tenant, rows, run_key);
+    };
+    auto outcomes = co_await r.env.db->query(apply);
+    co_await r.record(outcomes, keys);
+    auto* more = at_path(reply.body, "data.products.pageInfo.hasNextPage");
+    if (!more || !more->is_bool() || !more->as_bool()) break;
+    cursor = text_of(at_path(reply.body, "data.products.pageInfo.endCursor"));
+  }
+}
+
+}  // namespace nexsync::sync

@@ -1,0 +1,69 @@
+#pragma once
+// One run of a sync job: its identity, counters, progress reports to the shop's connection, and the
+// sync_runs row that records it. Each direction is a coroutine taking a run.
+
+#include "actors/shop_connection.hpp"
+#include "storage/records.hpp"
+#include "storage/sync_runs_repo.hpp"
+#include "sync/shopify_call.hpp"
+
+#include <stdexcept>
+
+namespace nexsync::sync {
+
+/// A job failed in a way a person should read (the run is recorded as failed with this message).
+struct job_failure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// The state of one running job.
+class run {
+ public:
+  run(job_env& env, std::int64_t tenant_id, std::string shop, actors::sync_request request,
+      actors::shop_connection_actor connection);
+
+  job_env& env;
+  const std::int64_t tenant_id;
+  const std::string shop;  ///< shop domain
+  const actors::sync_request request;
+  std::int64_t run_id = 0;
+  std::int64_t synced = 0, skipped = 0, failed = 0, total = 0;
+
+  /// The limiter priority of this job's calls (a click before webhook work before cron).
+  actors::call_priority priority() const;
+  /// A call of this run (document, page size, variables), failing the job when Shopify cannot answer.
+  boost::asio::awaitable<shopify::graphql_reply> call(const shopify::graphql_document& doc, int first,
+                                                      boost::json::object variables);
+  /// Counts a page's outcomes (keys[i] names row i for the skipped list) and records them in the run.
+  boost::asio::awaitable<void> record(const std::vector<storage::row_outcome>& outcomes,
+                                      const std::vector<std::string>& keys);
+  /// Records the expected number of rows, when known.
+  boost::asio::awaitable<void> set_total(std::int64_t n);
+  /// Tells the connection (and so the page) how far the run is.
+  void report_progress();
+
+ private:
+  actors::shop_connection_actor connection_;
+};
+
+/// Runs one job to completion and sends finished_atom to the connection (never throws).
+boost::asio::awaitable<void> run_job(std::shared_ptr<job_env> env, actors::shop_connection_actor connection,
+                                     std::int64_t tenant_id, std::string shop, actors::sync_request request);
+
+/// The job starter the connection registry uses: co_spawns run_job on env->executor.
+actors::job_starter make_job_starter(std::shared_ptr<job_env> env);
+
+// The directions (sync/<direction>.cpp).
+boost::asio::awaitable<void> import_products(run& r);
+boost::asio::awaitable<void> import_customers(run& r);
+/// Paid orders updated since `since` (ISO 8601, empty: all readable) become sales.
+boost::asio::awaitable<void> import_orders(run& r, std::string since, std::string_view source);
+boost::asio::awaitable<void> push_inventory(run& r);
+
+/// Reads a string field (empty when missing or not a string).
+std::string text_of(const boost::json::value* v);
+/// The value at a dotted path of keys ("data.products.nodes"), or nullptr.
+/// (A dotted string, not an initializer list: g++ 12 rejects initializer lists in coroutines.)
+const boost::json::value* at_path(const boost::json::value& root, std::string_view dotted_path);
+
+}  // namespace nexsync::sync
