@@ -37,6 +37,13 @@ void pump(self_ptr self) {
 
 rate_limiter_actor::behavior_type rate_limiter(self_ptr self, std::size_t max_in_flight) {
   self->state.book = budget_book{max_in_flight};
+  // On shutdown every waiting caller gets an error at once instead of waiting for its timeout
+  // (the actor system waits for those callers before it can stop).
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    for (auto& [ticket, promise] : self->state.pending) promise.deliver(caf::make_error(caf::sec::request_receiver_down));
+    self->state.pending.clear();
+    self->quit(msg.reason);
+  });
   return {
       [=](acquire_atom, const std::string& shop, double cost, std::uint8_t priority) -> caf::result<std::uint64_t> {
         auto now = self->clock().now();

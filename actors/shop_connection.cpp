@@ -83,6 +83,15 @@ shop_connection_actor::behavior_type shop_connection(connection_ptr self, std::i
     subs.erase(std::remove_if(subs.begin(), subs.end(), [&](const caf::actor& a) { return a.address() == msg.source; }),
                subs.end());
   });
+  // On shutdown the waiting requesters (a click, a cron request) get an error at once.
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    auto& st = self->state;
+    if (st.busy) st.current.deliver(caf::make_error(caf::sec::request_receiver_down));
+    for (auto& job : st.queue) job.promise.deliver(caf::make_error(caf::sec::request_receiver_down));
+    st.queue.clear();
+    st.busy = false;
+    self->quit(msg.reason);
+  });
   schedule_idle_check(self);
   return {
       [self](sync_atom, sync_request& req) -> caf::result<sync_reply> {
