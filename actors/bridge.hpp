@@ -33,7 +33,9 @@ boost::asio::awaitable<Reply> ask(caf::actor_system& sys, Handle dest, std::chro
   auto init = [&sys, dest, timeout](auto handler, Args... xs) {
     auto h = std::make_shared<decltype(handler)>(std::move(handler));
     auto ex = boost::asio::get_associated_executor(*h);
-    sys.spawn([=](caf::event_based_actor* self) {
+    // (The unused int: CAF 0.17.6 dereferences a null argument tuple for spawns without arguments,
+    // which UBSan rightly reports.)
+    sys.spawn([=](caf::event_based_actor* self, int) {
       self->request(dest, timeout, xs...)
           .then(
               [=](Reply& reply) {
@@ -43,7 +45,7 @@ boost::asio::awaitable<Reply> ask(caf::actor_system& sys, Handle dest, std::chro
                 auto e = std::make_exception_ptr(ask_failed(caf::to_string(err)));
                 boost::asio::post(ex, [h, e]() mutable { std::move(*h)(e, Reply{}); });
               });
-    });
+    }, 0);
   };
   co_return co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>, void(std::exception_ptr, Reply)>(
       init, boost::asio::use_awaitable, std::move(args)...);

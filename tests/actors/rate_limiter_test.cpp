@@ -37,11 +37,11 @@ TEST_CASE("acquire answers at once when the budget is there and later when it is
   caf::anon_send(f.limiter, plan_atom_v, std::string{"shop-a"}, 1000.0, 100.0);
   f.sched->run();
   std::vector<std::uint64_t> tickets;
-  auto client = f.sys->spawn([&](caf::event_based_actor* self) {
+  auto client = f.sys->spawn([&](caf::event_based_actor* self, int) {
     for (int i = 0; i < 2; ++i)
       self->request(f.limiter, caf::infinite, acquire_atom_v, std::string{"shop-a"}, 800.0, std::uint8_t{0})
           .then([&](std::uint64_t t) { tickets.push_back(t); });
-  });
+  }, 0);
   f.sched->run();
   REQUIRE(tickets.size() == 1);  // the second waits: 200 left, 800 needed
   caf::anon_send(f.limiter, release_atom_v, tickets[0], bucket_report{});
@@ -62,9 +62,9 @@ TEST_CASE("budget reports the shop's bucket") {
   caf::anon_send(f.limiter, plan_atom_v, std::string{"shop-b"}, 4000.0, 200.0);
   f.sched->run();
   budget_view view;
-  auto client = f.sys->spawn([&](caf::event_based_actor* self) {
+  auto client = f.sys->spawn([&](caf::event_based_actor* self, int) {
     self->request(f.limiter, caf::infinite, budget_atom_v, std::string{"shop-b"}).then([&](budget_view v) { view = v; });
-  });
+  }, 0);
   f.sched->run();
   CHECK(view.capacity == 4000);
   CHECK(view.restore_rate == 200);

@@ -38,9 +38,9 @@ struct fixture {
 
   shop_connection_actor connection(std::int64_t tenant, const std::string& shop) {
     shop_connection_actor out;
-    auto c = sys->spawn([&](caf::event_based_actor* self) {
+    auto c = sys->spawn([&](caf::event_based_actor* self, int) {
       self->request(registry, caf::infinite, connection_atom_v, tenant, shop).then([&](shop_connection_actor a) { out = a; });
-    });
+    }, 0);
     sched->run();
     cleanup.push_back(caf::actor_cast<caf::actor>(c));
     return out;
@@ -48,9 +48,9 @@ struct fixture {
 
   /// Sends a sync request from a fresh client; replies land in `replies` under `tag`.
   void sync(shop_connection_actor conn, const std::string& tag, sync_request req) {
-    auto c = sys->spawn([this, conn, tag, req](caf::event_based_actor* self) {
+    auto c = sys->spawn([this, conn, tag, req](caf::event_based_actor* self, int) {
       self->request(conn, caf::infinite, sync_atom_v, req).then([this, tag](sync_reply r) { replies[tag] = r; });
-    });
+    }, 0);
     cleanup.push_back(caf::actor_cast<caf::actor>(c));
     sched->run();
   }
@@ -67,9 +67,9 @@ struct fixture {
 
   connection_status status(shop_connection_actor conn) {
     connection_status out;
-    auto c = sys->spawn([&](caf::event_based_actor* self) {
+    auto c = sys->spawn([&](caf::event_based_actor* self, int) {
       self->request(conn, caf::infinite, status_atom_v).then([&](connection_status s) { out = s; });
-    });
+    }, 0);
     sched->run();
     cleanup.push_back(caf::actor_cast<caf::actor>(c));
     return out;
@@ -182,9 +182,9 @@ TEST_CASE("the registry hands out one connection per shop and respawns idle ones
   f.sched->advance_time(61s);
   f.sched->run();
   std::uint64_t count = 99;
-  auto c = f.sys->spawn([&](caf::event_based_actor* self) {
+  auto c = f.sys->spawn([&](caf::event_based_actor* self, int) {
     self->request(f.registry, caf::infinite, count_atom_v).then([&](std::uint64_t n) { count = n; });
-  });
+  }, 0);
   f.sched->run();
   f.cleanup.push_back(caf::actor_cast<caf::actor>(c));
   CHECK(count == 0);

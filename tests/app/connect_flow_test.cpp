@@ -180,7 +180,7 @@ TEST_CASE("connect acme-jewellers through the simulator, see it connected, then 
   CHECK(f.sim.control("GET", "/_sim/shops/acme-jewellers/subscriptions").json().at("subscriptions").as_array().empty());
 }
 
-TEST_CASE("tokens are refreshed before expiry and once on a 401; a refused refresh asks to reconnect", "[connect]") {
+TEST_CASE("tokens are refreshed before expiry and once on a 401, a refused refresh asks to reconnect", "[connect]") {
   fixture f;
   auto t = f.app.add_tenant("Acme");
   auto owner = f.app.signed_in(t.owner);

@@ -15,7 +15,7 @@ TEST_CASE("pages require a session and send strangers to the login page") {
   CHECK(home.status == 303);
 }
 
-TEST_CASE("the right password signs in and shows the app shell; a wrong one shows an error") {
+TEST_CASE("the right password signs in and shows the app shell, a wrong one shows an error") {
   test::app_server app;
   auto tenant = app.add_tenant("Acme Jewellers");
   auto c = app.client();

@@ -25,7 +25,7 @@ std::int64_t movements(test::app_server& app, std::int64_t tenant) {
 
 }  // namespace
 
-TEST_CASE("staff add an item and adjust its stock through the API; the history shows who and why") {
+TEST_CASE("staff add an item and adjust its stock through the API, the history shows who and why") {
   test::app_server app;
   auto t = app.add_tenant("Acme Jewellers");
   auto staff = app.signed_in(t.staff);

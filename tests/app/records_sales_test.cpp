@@ -47,7 +47,7 @@ TEST_CASE("customers list with consent, searchable, escaped in the page") {
   CHECK(c.get("/api/customers?page=-1").status == 400);
 }
 
-TEST_CASE("sales list and detail, with lines; another tenant's sale is a 404") {
+TEST_CASE("sales list and detail, with lines, another tenant's sale is a 404") {
   test::app_server app;
   auto t = app.add_tenant("Acme");
   auto other = app.add_tenant("Bijou");

@@ -123,7 +123,7 @@ TEST_CASE("import orders: paid orders become sales once, decrementing stock once
   CHECK(sales.at("total").as_int64() == paid);
 }
 
-TEST_CASE("import customers by email with marketing consent; a repeat changes nothing", "[sync]") {
+TEST_CASE("import customers by email with marketing consent, a repeat changes nothing", "[sync]") {
   synced_shop s{"client-shop", R"({"name":"client-shop","plan":"standard","products":1,"variants_per_product":1,
                                   "customers":40,"no_email_share":0.2,"orders":0,"seed":11})"};
   auto first = s.sync("customers").json();

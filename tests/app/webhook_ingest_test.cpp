@@ -302,7 +302,7 @@ TEST_CASE("webhooks: nothing stored means no 2xx (the batch fails, the database 
   CHECK(count(app) == 1);
 }
 
-TEST_CASE("webhooks: app/uninstalled disconnects the shop; customers/redact erases that customer", "[webhooks]") {
+TEST_CASE("webhooks: app/uninstalled disconnects the shop, customers/redact erases that customer", "[webhooks]") {
   test::app_server app;
   auto tenant = connect_shop(app, "Acme", "acme.myshopify.com");
   auto other = connect_shop(app, "Bijoux", "bijoux.myshopify.com");

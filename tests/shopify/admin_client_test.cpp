@@ -106,7 +106,7 @@ TEST_CASE("status_error classifies statuses and keeps Shopify's description", "[
   CHECK(t.retry_after->count() == 2000);
 }
 
-TEST_CASE("read_graphql_reply returns body, cost and errors; THROTTLED is not a client error", "[shopify][client]") {
+TEST_CASE("read_graphql_reply returns body, cost and errors, THROTTLED is not a client error", "[shopify][client]") {
   auto ok = read_graphql_reply(reply(200,
       R"({"data":{"shop":{"id":"gid://shopify/Shop/1"}},"extensions":{"cost":{"requestedQueryCost":1,"actualQueryCost":1,"throttleStatus":{"maximumAvailable":2000.0,"currentlyAvailable":1999,"restoreRate":100.0}}}})"));
   REQUIRE(ok.has_value());

@@ -36,7 +36,7 @@ TEST_CASE("products paginate with opaque cursors until hasNextPage is false") {
   CHECK(ids.size() == 23);
 }
 
-TEST_CASE("every response carries extensions.cost; actual cost is refunded") {
+TEST_CASE("every response carries extensions.cost, actual cost is refunded") {
   harness h;
   h.create_shop(R"({"name":"costly","products":5,"variants_per_product":1})");
   auto token = h.token("costly");
@@ -92,7 +92,7 @@ TEST_CASE("an empty bucket answers THROTTLED with HTTP 200 and the documented bo
   CHECK(stats.at("calls").as_int64() == 3);
 }
 
-TEST_CASE("bad tokens get Shopify's 401; unknown shops get the store-unavailable 404") {
+TEST_CASE("bad tokens get Shopify's 401, unknown shops get the store-unavailable 404") {
   harness h;
   h.create_shop(R"({"name":"locked","products":1})");
   auto r = h.graphql("locked", "shpat_00000000000000000000000000000000", "{ shop { name } }");
@@ -127,7 +127,7 @@ TEST_CASE("validation errors, access scopes and search warnings look like Shopif
   CHECK(parse.at("errors").at(0).at("locations").at(0).at("line").as_int64() == 1);
 }
 
-TEST_CASE("orders filter by financial status and dates; only 60 days without read_all_orders") {
+TEST_CASE("orders filter by financial status and dates, only 60 days without read_all_orders") {
   harness h;
   h.create_shop(R"({"name":"orders","products":10,"customers":10,"orders":90,"order_days":90})");
   auto token = h.token("orders", "read_orders,read_customers");

@@ -94,7 +94,7 @@ TEST_CASE("product and customer updates show up through the API with a new updat
   CHECK(cn[0].at("defaultEmailAddress").at("marketingState").as_string() == "SUBSCRIBED");
 }
 
-TEST_CASE("control-API orders decrement stock and are listed; status changes fire orders/paid") {
+TEST_CASE("control-API orders decrement stock and are listed, status changes fire orders/paid") {
   harness h;
   h.create_shop(R"({"name":"sales","products":2,"variants_per_product":1,"orders":0})");
   auto token = h.token("sales");

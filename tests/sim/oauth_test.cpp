@@ -38,7 +38,7 @@ std::string get(const std::vector<std::pair<std::string, std::string>>& ps, cons
 
 }  // namespace
 
-TEST_CASE("consent screen names the shop and scopes; bad client ids and redirects are refused") {
+TEST_CASE("consent screen names the shop and scopes, bad client ids and redirects are refused") {
   harness h;
   h.create_shop(R"({"name":"acme-jewellers","products":1})");
   auto page = call(h.port(), "GET", "/shops/acme-jewellers/admin/oauth/authorize?" + authorize_query(h, harness::key, redirect_uri(h)));
@@ -80,7 +80,7 @@ TEST_CASE("install redirects with code, hmac, host, shop, state, timestamp signe
   CHECK(get(q, "hmac") == nexsync::crypto::to_hex(nexsync::crypto::hmac_sha256(harness::secret, message)));
 }
 
-TEST_CASE("code exchange is single use and issues expiring tokens; refresh follows SHOPIFY.md") {
+TEST_CASE("code exchange is single use and issues expiring tokens, refresh follows SHOPIFY.md") {
   harness h;
   h.create_shop(R"({"name":"acme-jewellers","products":1})");
   auto q = install(h, "acme-jewellers");

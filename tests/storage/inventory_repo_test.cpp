@@ -33,7 +33,7 @@ void wait_until_blocked(storage::connection& observer, std::int64_t pid) {
 
 }  // namespace
 
-TEST_CASE("items are created with their initial stock as a movement; SKUs are unique per tenant, case-sensitive") {
+TEST_CASE("items are created with their initial stock as a movement, SKUs are unique per tenant, case-sensitive") {
   test::database db;
   storage::connection c{db.url};
   auto t = storage::create_tenant(c, "Acme");
