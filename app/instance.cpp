@@ -57,9 +57,9 @@ struct instance::impl {
     server = std::make_unique<http::server>(io, options, routes.as_handler());
   }
 
-  context ctx;
   boost::asio::io_context io;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work;
+  context ctx;  // after io: destroyed before it, since its services hold io's executors
   http::router routes;
   std::unique_ptr<http::server> server;
   boost::asio::ip::tcp::endpoint bound;
@@ -88,6 +88,10 @@ void instance::stop(std::chrono::milliseconds grace) {
   std::promise<void> drained;
   impl_->server->shutdown(grace, [&drained] { drained.set_value(); });
   drained.get_future().wait();
+  // Then everything that completes on our threads, while they still run: actors, then database jobs
+  // (a completion delivered to a destroyed io_context is a use-after-free).
+  if (impl_->ctx.sync) impl_->ctx.sync->stop();
+  impl_->ctx.db->close();
   impl_->work.reset();
   impl_->io.stop();
   for (auto& t : impl_->threads) t.join();

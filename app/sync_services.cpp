@@ -32,7 +32,9 @@ sync_services::sync_services(context& ctx, boost::asio::any_io_executor executor
   registry = actors::spawn_connection_registry(runtime.system(), sync::make_job_starter(env), connection_idle);
 }
 
-sync_services::~sync_services() {
+sync_services::~sync_services() { stop(); }
+
+void sync_services::stop() {
   caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(limiter, caf::exit_reason::user_shutdown);
 }

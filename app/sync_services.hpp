@@ -15,6 +15,8 @@ namespace nexsync::app {
 struct sync_services {
   sync_services(context& ctx, boost::asio::any_io_executor executor);
   ~sync_services();
+  /// Stops the registry (and with it every connection) and the limiter; waiting callers get errors.
+  void stop();
   actors::runtime runtime;
   actors::rate_limiter_actor limiter;
   actors::connection_registry_actor registry;

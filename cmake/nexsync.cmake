@@ -15,7 +15,9 @@ function(nexsync_flags target)
   if(NEXSYNC_SANITIZE)
     # g++ 12 reports false maybe-uninitialized warnings in libstdc++ (std::regex, std::function) once
     # sanitizers instrument the code; the normal build keeps the warning.
-    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
+    # -O1 as AddressSanitizer's documentation suggests: it halves compile time against -O2 here
+    # (shopify/http_transport.cpp 243 s -> 150 s, app/connect_handlers.cpp 27 s -> 17 s).
+    target_compile_options(${target} PRIVATE -O1 -fsanitize=address,undefined -fno-omit-frame-pointer
                                              -fno-sanitize-recover=undefined -Wno-maybe-uninitialized)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined)
   endif()

@@ -12,6 +12,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
 #include <atomic>
 #include <mutex>
 #include <set>
@@ -147,11 +148,13 @@ struct server::impl : std::enable_shared_from_this<impl> {
       }
       if (header_ec == bhttp::error::body_limit) {
         co_await write(conn, limit_error(413, "The request body is larger than this server accepts."), 11, false);
-        break;
+        co_await linger_close(conn);
+        co_return;
       }
       if (header_ec == bhttp::error::header_limit) {
         co_await write(conn, limit_error(431, "The request headers are larger than this server accepts."), 11, false);
-        break;
+        co_await linger_close(conn);
+        co_return;
       }
       if (header_ec) break;  // closed, timed out, or malformed: nothing useful to answer
 
@@ -176,6 +179,23 @@ struct server::impl : std::enable_shared_from_this<impl> {
       if (!keep_alive) break;
     }
     conn->stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    conn->stream.close();
+  }
+
+  // After refusing a request whose body is still arriving: closing with unread data makes the kernel
+  // send a reset, which can destroy our answer before the client reads it. So stop sending, read and
+  // drop what the client still sends for a short while, then close (nginx's lingering close).
+  awaitable<void> linger_close(std::shared_ptr<connection> conn) {
+    beast::error_code ec;
+    conn->stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    conn->stream.expires_after(std::chrono::seconds(2));
+    std::array<char, 16 * 1024> sink;
+    std::size_t drained = 0;
+    while (!ec && drained < 16 * 1024 * 1024) {
+      std::size_t n = 0;
+      std::tie(ec, n) = co_await conn->stream.async_read_some(asio::buffer(sink), use_tuple);
+      drained += n;
+    }
     conn->stream.close();
   }
 

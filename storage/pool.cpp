@@ -2,6 +2,8 @@
 
 #include "log/log.hpp"
 
+#include <stdexcept>
+
 namespace nexsync::storage {
 
 pool::pool(std::string url, std::size_t size) : url_(std::move(url)) {
@@ -9,21 +11,32 @@ pool::pool(std::string url, std::size_t size) : url_(std::move(url)) {
   for (std::size_t i = 0; i < size; ++i) threads_.emplace_back([this] { work(); });
 }
 
-pool::~pool() {
+pool::~pool() { close(); }
+
+void pool::close() {
   {
     std::lock_guard lock{mutex_};
     stopping_ = true;
   }
   ready_.notify_all();
-  for (auto& t : threads_) t.join();
+  for (auto& t : threads_) {
+    if (!t.joinable()) continue;
+    if (t.get_id() == std::this_thread::get_id()) t.detach();  // the last owner let go on a pool thread
+    else t.join();
+  }
 }
 
 void pool::enqueue(job j) {
   {
-    std::lock_guard lock{mutex_};
-    queue_.push_back(std::move(j));
+    std::unique_lock lock{mutex_};
+    if (!stopping_) {
+      queue_.push_back(std::move(j));
+      lock.unlock();
+      ready_.notify_one();
+      return;
+    }
   }
-  ready_.notify_one();
+  j(nullptr, std::make_exception_ptr(std::runtime_error("database pool closed")));
 }
 
 void pool::work() {

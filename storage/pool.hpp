@@ -79,6 +79,10 @@ class pool {
   template <class F>
   void query(F&& job) = delete;  // see above: name the lambda first
 
+  /// Finishes every queued job and joins the threads; later jobs fail at once with "pool closed".
+  /// Servers call it while their executors still run, so every completion is delivered.
+  void close();
+
   /// Current counters.
   pool_stats stats() const;
 
