@@ -5,6 +5,8 @@
 
 #include <boost/json.hpp>
 
+#include <boost/beast/http.hpp>
+
 #include <cstdio>
 
 namespace nexsync::bench {
@@ -108,6 +110,39 @@ std::string order_created_body(const std::string& shop, std::uint64_t order_id, 
 
 std::string webhook_signature(const std::string& secret, const std::string& body) {
   return crypto::base64_encode(crypto::hmac_sha256(secret, body));
+}
+
+std::vector<signed_body> signed_ring(const std::vector<std::string>& shops, int n, const std::string& secret) {
+  std::vector<signed_body> ring;
+  for (int i = 0; i < n; ++i) {
+    auto& shop = shops[static_cast<std::size_t>(i) % shops.size()];
+    signed_body b;
+    b.shop_domain = shop + ".myshopify.com";
+    b.body = order_created_body(shop, 9000000000ULL + static_cast<std::uint64_t>(i), 1001 + static_cast<std::uint64_t>(i));
+    b.hmac = webhook_signature(secret, b.body);
+    ring.push_back(std::move(b));
+  }
+  return ring;
+}
+
+make_request webhook_maker(const std::vector<signed_body>& ring, const std::string& prefix, unsigned short port) {
+  auto host = "127.0.0.1:" + std::to_string(port);
+  return [&ring, prefix, host](std::uint64_t seq, request_t& req) {
+    auto& b = ring[seq % ring.size()];
+    req.method(boost::beast::http::verb::post);
+    req.target("/api/webhooks/shopify");
+    req.set(boost::beast::http::field::host, host);
+    req.set(boost::beast::http::field::content_type, "application/json");
+    req.set(boost::beast::http::field::user_agent, "Shopify-Captain-Hook");
+    req.set("X-Shopify-Topic", "orders/create");
+    req.set("X-Shopify-Hmac-Sha256", b.hmac);
+    req.set("X-Shopify-Shop-Domain", b.shop_domain);
+    req.set("X-Shopify-API-Version", "2026-10");
+    req.set("X-Shopify-Webhook-Id", prefix + std::to_string(seq));
+    req.set("X-Shopify-Event-Id", "ev-" + prefix + std::to_string(seq));
+    req.set("X-Shopify-Triggered-At", "2026-11-28T10:15:30.123456789Z");
+    req.body() = b.body;
+  };
 }
 
 }  // namespace nexsync::bench

@@ -2,8 +2,11 @@
 // Webhook bodies shaped like Shopify's documented orders/create example (REST-style Order resource:
 // money sets, line items, customer, billing and shipping addresses), about 5 KB each.
 
+#include "bench/load.hpp"
+
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace nexsync::bench {
 
@@ -12,5 +15,19 @@ std::string order_created_body(const std::string& shop, std::uint64_t order_id, 
 
 /// base64(HMAC-SHA256(secret, body)): the X-Shopify-Hmac-Sha256 header.
 std::string webhook_signature(const std::string& secret, const std::string& body);
+
+/// A delivery body with its shop and signature.
+struct signed_body {
+  std::string shop_domain;
+  std::string body;
+  std::string hmac;
+};
+
+/// n distinct signed orders/create bodies spread over shops (subdomains).
+std::vector<signed_body> signed_ring(const std::vector<std::string>& shops, int n, const std::string& secret);
+
+/// Request seq: POST /api/webhooks/shopify with ring[seq % size], Shopify's headers and the unique webhook
+/// id prefix + seq. The ring must outlive the maker.
+make_request webhook_maker(const std::vector<signed_body>& ring, const std::string& prefix, unsigned short port);
 
 }  // namespace nexsync::bench

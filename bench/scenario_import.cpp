@@ -95,7 +95,7 @@ boost::json::object run_unthrottled_import(const stack_options& so, const import
   s.create_shop(boost::json::object{{"name", shop}, {"plan", "enterprise"}, {"products", o.products},
                                     {"variants_per_product", o.variants_per_product}, {"customers", 5}, {"orders", 0}, {"locations", 1}});
   s.sim_control("PUT", "/_sim/shops/" + shop + "/faults",
-                boost::json::serialize(boost::json::object{{"restore_rate", 1000000000}, {"bucket_size", 1000000000}}));
+                boost::json::serialize(boost::json::object{{"restore_rate", 1000000}, {"bucket_size", 10000000}}));
   s.connect(t, shop);
   reset_shop_stats(s, shop);
   auto server0 = s.server()->cpu_seconds();
@@ -114,7 +114,7 @@ boost::json::object run_unthrottled_import(const stack_options& so, const import
   double import_rate = click.seconds > 0 ? static_cast<double>(click.synced) / click.seconds : 0;
   table tb{{"what", "rows", "seconds", "rows/s", "share of COPY"}};
   tb.add({"Import Products (variants stored)", std::to_string(click.synced), fmt(click.seconds, 2), fmt(import_rate),
-          fmt(copy_rate > 0 ? 100 * import_rate / copy_rate : 0) + "%"});
+          fmt(copy_rate > 0 ? 100 * import_rate / copy_rate : 0, 1) + "%"});
   tb.add({"COPY of the same rows (items + movements)", std::to_string(items), fmt(copy_s, 2), fmt(copy_rate), "100%"});
   out << "unthrottled-import: " << o.products << " products x " << o.variants_per_product << " variants; PostgreSQL: " << s.db().describe()
       << "\n"

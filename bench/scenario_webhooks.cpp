@@ -19,12 +19,6 @@ namespace nexsync::bench {
 
 namespace {
 
-struct signed_body {
-  std::string shop_domain;
-  std::string body;
-  std::string hmac;
-};
-
 // One pass of the load: what it sent and which ids were acknowledged.
 struct pass {
   std::string name;
@@ -33,26 +27,6 @@ struct pass {
   load_result result;
   double server_cpu_s = 0, postgres_cpu_s = 0;
 };
-
-make_request webhook_maker(const std::vector<signed_body>& ring, const std::string& prefix, unsigned short port) {
-  auto host = "127.0.0.1:" + std::to_string(port);
-  return [&ring, prefix, host](std::uint64_t seq, request_t& req) {
-    auto& b = ring[seq % ring.size()];
-    req.method(boost::beast::http::verb::post);
-    req.target("/api/webhooks/shopify");
-    req.set(boost::beast::http::field::host, host);
-    req.set(boost::beast::http::field::content_type, "application/json");
-    req.set(boost::beast::http::field::user_agent, "Shopify-Captain-Hook");
-    req.set("X-Shopify-Topic", "orders/create");
-    req.set("X-Shopify-Hmac-Sha256", b.hmac);
-    req.set("X-Shopify-Shop-Domain", b.shop_domain);
-    req.set("X-Shopify-API-Version", "2026-10");
-    req.set("X-Shopify-Webhook-Id", prefix + std::to_string(seq));
-    req.set("X-Shopify-Event-Id", "ev-" + prefix + std::to_string(seq));
-    req.set("X-Shopify-Triggered-At", "2026-11-28T10:15:30.123456789Z");
-    req.body() = b.body;
-  };
-}
 
 }  // namespace
 
@@ -70,17 +44,11 @@ boost::json::object run_webhooks(const stack_options& so, const webhooks_options
   out << "webhooks: " << o.shops << " shops connected through OAuth; PostgreSQL: " << s.db().describe() << "\n";
 
   // 1024 distinct signed bodies (distinct orders across the shops); webhook ids are unique per request.
-  std::vector<signed_body> ring;
+  std::vector<std::string> shops;
+  for (auto& t : tenants) shops.push_back(t.shop);
+  auto ring = signed_ring(shops, 1024, app_secret);
   std::size_t bytes = 0;
-  for (int i = 0; i < 1024; ++i) {
-    auto& shop = tenants[static_cast<std::size_t>(i % o.shops)].shop;
-    signed_body b;
-    b.shop_domain = shop + ".myshopify.com";
-    b.body = order_created_body(shop, 9000000000ULL + static_cast<std::uint64_t>(i), 1001 + static_cast<std::uint64_t>(i));
-    b.hmac = webhook_signature(app_secret, b.body);
-    bytes += b.body.size();
-    ring.push_back(std::move(b));
-  }
+  for (auto& b : ring) bytes += b.body.size();
   std::random_device rd;
   auto run_id = std::to_string(rd() % 1000000);
 

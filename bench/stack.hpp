@@ -96,6 +96,8 @@ class stack {
   void connect(tenant& t, const std::string& shop);
 
   const std::string& scratch() const { return scratch_; }
+  /// The options, e.g. to add simulator arguments before start_sim().
+  stack_options& options() { return o_; }
 
  private:
   stack_options o_;
