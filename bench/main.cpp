@@ -36,6 +36,14 @@ std::string today() {
 // die with us (PR_SET_PDEATHSIG); the scratch folder stays behind in /tmp.
 void on_signal(int) { _exit(130); }
 
+// The 1-minute load average: the machine is shared, so every figure carries it.
+std::string loadavg() {
+  std::ifstream f{"/proc/loadavg"};
+  std::string one;
+  f >> one;
+  return one;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -48,6 +56,7 @@ int main(int argc, char** argv) {
   app.add_option("--bin-dir", so.bin_dir, "Folder with nexsync and shopify-sim (default: $NEXSYNC_BIN_DIR, else the bench's own)");
   app.add_option("--database-url", so.database_url, "Use this PostgreSQL server (a fresh database is created and dropped) instead of starting one");
   app.add_flag("--pg-fast", so.pg_fast, "Own PostgreSQL with fsync/synchronous_commit off (not durable; for smoke runs)");
+  app.add_flag("--pg-statements", so.pg_statements, "Own PostgreSQL with pg_stat_statements; print the top statements (profiling)");
   app.add_flag("--keep", so.keep, "Keep the scratch folder (logs of PostgreSQL, simulator, server)");
   app.add_option("--json", json_path, "Write the figures as JSON to this file");
   std::vector<std::string> server_env;
@@ -117,6 +126,8 @@ int main(int argc, char** argv) {
   std::ostringstream command;
   for (int i = 0; i < argc; ++i) command << (i ? " " : "") << argv[i];
   boost::json::object report{{"command", command.str()}, {"date", today()}, {"cpus", static_cast<std::int64_t>(sysconf(_SC_NPROCESSORS_ONLN))}};
+  report["loadavg_start"] = loadavg();
+  std::cout << "nexsync-bench " << command.str() << " (" << today() << ", load average " << loadavg() << ")\n";
   bool ok = true;
   try {
     if (*ceiling) report["result"] = run_ceiling(so, co, std::cout);
@@ -183,6 +194,8 @@ int main(int argc, char** argv) {
     report["error"] = e.what();
     ok = false;
   }
+  report["loadavg_end"] = loadavg();
+  std::cout << "load average at the end: " << loadavg() << "\n";
   if (!json_path.empty()) {
     std::ofstream f{json_path};
     f << boost::json::serialize(report) << "\n";

@@ -118,7 +118,7 @@ std::vector<signed_body> signed_ring(const std::vector<std::string>& shops, int 
     auto& shop = shops[static_cast<std::size_t>(i) % shops.size()];
     signed_body b;
     b.shop_domain = shop + ".myshopify.com";
-    b.body = order_created_body(shop, 9000000000ULL + static_cast<std::uint64_t>(i), 1001 + static_cast<std::uint64_t>(i));
+    b.body = order_created_body(shop, 9000000000ULL + static_cast<std::uint64_t>(i), 1001 + static_cast<std::uint64_t>(i), 1 + i % 3);
     b.hmac = webhook_signature(secret, b.body);
     ring.push_back(std::move(b));
   }

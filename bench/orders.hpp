@@ -10,7 +10,7 @@
 
 namespace nexsync::bench {
 
-/// An orders/create body for order_id of shop (subdomain), with `lines` line items.
+/// An orders/create body for order_id of shop (subdomain), with `lines` line items (1: ~4.5 KB, 3: ~8.6 KB).
 std::string order_created_body(const std::string& shop, std::uint64_t order_id, std::uint64_t number, int lines = 3);
 
 /// base64(HMAC-SHA256(secret, body)): the X-Shopify-Hmac-Sha256 header.

@@ -109,6 +109,7 @@ boost::json::object run_idle_tenants(const stack_options& so, const idle_options
   out << "target: RSS with " << o.tenants << " live connections: " << fmt(live_mb, 1) << " MB / <= 200 MB for 10k ("
       << (o.tenants >= 10000 ? verdict(live_mb <= 200) : "n/a below 10k") << ")\n";
   out << "target: cold first click p99: " << fmt(cold.percentile_ms(99), 2) << " ms / <= 5 ms (" << verdict(cold.percentile_ms(99) <= 5) << ")\n";
+  out << s.statements_report();
   return boost::json::object{{"scenario", "idle-tenants"}, {"ok", true}, {"database", s.db().describe()}, {"tenants", o.tenants},
                              {"connect_seconds", connect_s}, {"rss_start_bytes", rss_start}, {"rss_connected_bytes", rss_connected},
                              {"rss_live_bytes", rss_live}, {"bytes_per_live_connection", per_conn}, {"cold_click", cold.summary()},

@@ -124,6 +124,7 @@ boost::json::object run_unthrottled_import(const stack_options& so, const import
   double share = copy_rate > 0 ? import_rate / copy_rate : 0;
   out << "target: import / COPY ceiling: " << fmt(100 * share, 1) << "% / >= 50% (" << verdict(share >= 0.5) << ")\n";
   bool ok = click.ok() && click.synced > 0;
+  out << s.statements_report();
   return boost::json::object{{"scenario", "unthrottled-import"}, {"ok", ok}, {"database", s.db().describe()},
                              {"products", o.products}, {"variants", variants}, {"synced", click.synced}, {"skipped", click.skipped},
                              {"failed", click.failed}, {"import_seconds", click.seconds}, {"import_variants_per_s", import_rate},

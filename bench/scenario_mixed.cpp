@@ -96,6 +96,7 @@ boost::json::object run_mixed(const stack_options& so, const mixed_options& o, s
     return boost::json::object{{"sent", r.sent}, {"ok", r.ok}, {"non_2xx", r.non_2xx}, {"errors", r.errors},
                                {"per_s", r.ok_per_s()}, {"latency", r.all.summary()}};
   };
+  out << s.statements_report();
   return boost::json::object{{"scenario", "mixed"}, {"ok", ok}, {"database", s.db().describe()}, {"products", o.products},
                              {"import_seconds", import_r.seconds}, {"import_synced", import_r.synced}, {"import_error", import_r.error},
                              {"import_overlapped_window", overlapped}, {"webhooks", j(flood_r)}, {"quiet_page", j(quiet_page)},

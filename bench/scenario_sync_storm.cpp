@@ -201,6 +201,7 @@ boost::json::object run_sync_storm(const stack_options& so, const storm_options&
                                     {"throttled", first_stats.throttled}, {"second_synced", second.synced},
                                     {"second_mutation_calls", second_mutations}, {"seconds", first.seconds}};
   }
+  out << s.statements_report();
   return boost::json::object{{"scenario", "sync-storm"}, {"ok", ok}, {"database", s.db().describe()}, {"tenants", o.tenants},
                              {"shops", shops_json}, {"storm_seconds", storm_s}, {"storm_variants_per_s", synced / storm_s},
                              {"min_budget_use", uses.empty() ? 0.0 : min_use}, {"solo_budget_use", solo.budget_use},

@@ -137,6 +137,7 @@ boost::json::object run_webhooks(const stack_options& so, const webhooks_options
     out << "target: p99 at half rate (" << fmt(half_pass->load.rate) << "/s): " << fmt(p99, 2) << " ms / <= 25 ms (" << verdict(p99 <= 25) << ")\n";
   }
   bool ok = missing == 0 && duplicated == 0 && acked > 0;
+  out << s.statements_report();
   return boost::json::object{{"scenario", "webhooks"}, {"ok", ok}, {"database", s.db().describe()}, {"shops", o.shops},
                              {"body_bytes", bytes / ring.size()}, {"passes", pj}, {"max_acked_per_s", max_rate},
                              {"verification", boost::json::object{{"acked", acked}, {"missing", missing}, {"duplicated", duplicated},

@@ -93,6 +93,12 @@ database::database(const stack_options& o, const std::string& scratch) : fast_(o
         so.argv.push_back(c);
       }
     }
+    if (o.pg_statements) {
+      for (const char* c : {"shared_preload_libraries=pg_stat_statements", "pg_stat_statements.track=all"}) {
+        so.argv.push_back("-c");
+        so.argv.push_back(c);
+      }
+    }
     so.log_path = dir + "/server.log";
     so.run_as = as;
     so.stop_signal = SIGINT;  // fast shutdown
@@ -153,6 +159,22 @@ void stack::start_database() {
   db_ = std::make_unique<database>(o_, scratch_);
   storage::connection c{db_->url};
   storage::migrate(c);
+  if (o_.pg_statements) c.exec_script("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset();");
+}
+
+std::string stack::statements_report(int n) {
+  if (!o_.pg_statements || !db_) return {};
+  storage::connection c{db_->url};
+  auto r = c.exec(
+      "SELECT calls, round(total_exec_time::numeric, 0), round(mean_exec_time::numeric, 3), rows,"
+      " regexp_replace(left(query, 110), '\\s+', ' ', 'g')"
+      " FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+      " ORDER BY total_exec_time DESC LIMIT $1",
+      storage::params{n});
+  std::string out = "pg_stat_statements, top " + std::to_string(n) + " by total time (calls | total ms | mean ms | rows | statement):\n";
+  for (int i = 0; i < r.rows(); ++i)
+    out += "  " + r.get(i, 0) + " | " + r.get(i, 1) + " | " + r.get(i, 2) + " | " + r.get(i, 3) + " | " + r.get(i, 4) + "\n";
+  return out;
 }
 
 void stack::start_sim() {

@@ -26,6 +26,7 @@ struct stack_options {
   std::map<std::string, std::string> server_env;  ///< extra NEXSYNC_* settings for the server
   std::vector<std::string> sim_args;   ///< extra simulator arguments
   std::string log_level = "warn";
+  bool pg_statements = false;          ///< own PostgreSQL with pg_stat_statements; scenarios print the top statements
 };
 
 inline constexpr const char* app_key = "bench-api-key";
@@ -96,6 +97,8 @@ class stack {
   void connect(tenant& t, const std::string& shop);
 
   const std::string& scratch() const { return scratch_; }
+  /// The top n statements by total execution time (pg_stat_statements), as a table; empty when not enabled.
+  std::string statements_report(int n = 8);
   /// The options, e.g. to add simulator arguments before start_sim().
   stack_options& options() { return o_; }
 
