@@ -103,6 +103,17 @@ shop_connection_actor::behavior_type shop_connection(connection_ptr self, std::i
           refused.running = st.running;
           return refused;
         }
+        // Background work needs one queued run per kind: a queued "webhook" run applies every event
+        // stored before it starts, a queued reconcile walks everything, so a second one adds nothing.
+        if (!is_manual_direction(req.direction, req.trigger)) {
+          for (auto& job : st.queue) {
+            if (job.request.direction == req.direction) {
+              sync_reply merged;
+              merged.running = job_progress{0, req.direction, req.trigger, 0, 0, 0};
+              return merged;
+            }
+          }
+        }
         auto promise = self->make_response_promise<sync_reply>();
         if (st.busy) st.queue.push_back({std::move(req), promise});
         else start(self, {std::move(req), promise});
@@ -169,6 +180,17 @@ struct registry_state {
 
 using registry_ptr = connection_registry_actor::stateful_pointer<registry_state>;
 
+shop_connection_actor connection_for(registry_ptr self, std::int64_t tenant_id, const std::string& shop) {
+  auto& all = self->state.connections;
+  auto key = std::make_pair(tenant_id, shop);
+  auto it = all.find(key);
+  if (it != all.end()) return it->second;
+  auto conn = spawn_shop_connection(self->system(), tenant_id, shop, self->state.starter, self->state.idle);
+  self->monitor(conn);
+  all.emplace(key, conn);
+  return conn;
+}
+
 connection_registry_actor::behavior_type connection_registry(registry_ptr self, job_starter starter,
                                                              std::chrono::milliseconds idle) {
   self->state.starter = std::move(starter);
@@ -189,14 +211,10 @@ connection_registry_actor::behavior_type connection_registry(registry_ptr self, 
   });
   return {
       [self](connection_atom, std::int64_t tenant_id, const std::string& shop) {
-        auto& all = self->state.connections;
-        auto key = std::make_pair(tenant_id, shop);
-        auto it = all.find(key);
-        if (it != all.end()) return it->second;
-        auto conn = spawn_shop_connection(self->system(), tenant_id, shop, self->state.starter, self->state.idle);
-        self->monitor(conn);
-        all.emplace(key, conn);
-        return conn;
+        return connection_for(self, tenant_id, shop);
+      },
+      [self](sync_atom, std::int64_t tenant_id, const std::string& shop, sync_request& req) {
+        caf::anon_send(connection_for(self, tenant_id, shop), sync_atom_v, std::move(req));
       },
       [self](count_atom) { return static_cast<std::uint64_t>(self->state.connections.size()); },
   };

@@ -126,8 +126,11 @@ using shop_connection_actor = caf::typed_actor<
     caf::reacts_to<idle_check_atom>>;
 
 /// tenant/shop -> shop_connection, spawned on demand.
+/// sync_atom with a tenant and shop forwards the request to that shop's connection (spawning it), for
+/// senders that want no reply: webhook nudges, start-up replay, schedules.
 using connection_registry_actor = caf::typed_actor<
     caf::replies_to<connection_atom, std::int64_t, std::string>::with<shop_connection_actor>,
+    caf::reacts_to<sync_atom, std::int64_t, std::string, sync_request>,
     caf::replies_to<count_atom>::with<std::uint64_t>>;
 
 }  // namespace nexsync::actors

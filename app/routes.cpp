@@ -1,5 +1,6 @@
 #include "app/routes.hpp"
 
+#include "app/completeness_handlers.hpp"
 #include "app/connect_handlers.hpp"
 #include "app/integrations_handlers.hpp"
 #include "app/login_handlers.hpp"
@@ -20,6 +21,7 @@ void add_routes(http::router& r, context& ctx) {
   add_integrations_routes(r, ctx);
   if (ctx.sync) add_sync_routes(r, ctx, *ctx.sync);
   add_webhook_routes(r, ctx);
+  add_completeness_routes(r, ctx);
 }
 
 }  // namespace nexsync::app

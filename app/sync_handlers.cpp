@@ -173,11 +173,10 @@ awaitable<http::response> cron_reconcile(context& ctx, sync_services& s, http::r
   auto shops = co_await ctx.db->query(list);
   boost::json::array scheduled;
   for (auto& shop : shops) {
-    auto conn = co_await connection_of(s, shop.tenant_id, shop.shop_domain);
     actors::sync_request request;
     request.direction = "reconcile";
     request.trigger = "cron";
-    caf::anon_send(conn, actors::sync_atom_v, request);
+    caf::anon_send(s.registry, actors::sync_atom_v, shop.tenant_id, shop.shop_domain, request);
     boost::json::object o;
     o["tenant_id"] = shop.tenant_id;
     o["shop"] = shop.shop_domain;

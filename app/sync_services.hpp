@@ -15,6 +15,13 @@ namespace nexsync::app {
 struct sync_services {
   sync_services(context& ctx, boost::asio::any_io_executor executor);
   ~sync_services();
+  /// Hands every shop with stored, unapplied order webhooks to its connection (at start-up, after the
+  /// migrations: events stored before a crash or restart are applied now).
+  void replay_pending_webhooks(context& ctx);
+  /// Starts the reconciler: each shop's daily reconcile at its own time of day, and the sweeps.
+  void start_scheduler();
+  /// The request that applies a shop's stored order webhooks.
+  static actors::sync_request webhook_request(std::int64_t event_id);
   /// Stops the registry (and with it every connection) and the limiter; waiting callers get errors.
   void stop();
   actors::runtime runtime;

@@ -214,6 +214,16 @@ boost::asio::awaitable<http::response> receive(context& ctx, http::request& req)
       };
       auto redacted = co_await ctx.db->query(redact);
       log::info("webhooks", "customer redacted", {{"request_id", req.request_id}, {"tenant_id", t}, {"records", redacted}});
+    } else if (act && (topic_name == "customers/data_request" || topic_name == "shop/redact")) {
+      // A data request is for the tenant to answer from their records; shop/redact (48 h after an
+      // uninstall) finds the credentials already erased, and the records are the tenant's own.
+      auto reason = topic_name == "shop/redact"
+                        ? std::string{"the shop's credentials were erased at uninstall; records belong to the tenant"}
+                        : std::string{"recorded for the tenant to answer from the Customers page"};
+      auto id = stored.id;
+      auto t = *tenant;
+      auto note = [id, t, reason](storage::connection& c) { storage::mark_event(c, t, id, "applied", reason); };
+      co_await ctx.db->query(note);
     }
     co_return http::response::json(200, boost::json::object{{"stored", true}, {"duplicate", duplicate}});
   } catch (const std::exception& e) {

@@ -109,11 +109,6 @@ void mark_synced(connection& c, std::int64_t tenant_id, const std::string& provi
          params{tenant_id, provider});
 }
 
-void mark_reconciled(connection& c, std::int64_t tenant_id, const std::string& provider) {
-  c.exec("UPDATE integrations SET last_reconciled_at = now(), updated_at = now() WHERE tenant_id = $1 AND provider = $2",
-         params{tenant_id, provider});
-}
-
 void create_oauth_flow(connection& c, const std::string& nonce_hash, const oauth_flow_row& flow, std::int64_t ttl_seconds) {
   c.exec("DELETE FROM oauth_flows WHERE expires_at < now() - interval '1 hour'");
   c.exec(
@@ -132,11 +127,17 @@ std::optional<oauth_flow_row> consume_oauth_flow(connection& c, const std::strin
 }
 
 std::vector<connected_shop> connected_shops(connection& c, const std::string& provider) {
-  auto r = c.exec("SELECT tenant_id, shop_domain FROM integrations WHERE provider = $1 AND status = 'connected'"
+  auto r = c.exec("SELECT tenant_id, shop_domain, extract(epoch FROM last_reconciled_at)::bigint,"
+                  " extract(epoch FROM last_swept_at)::bigint FROM integrations WHERE provider = $1 AND status = 'connected'"
                   " ORDER BY tenant_id",
                   params{provider});
   std::vector<connected_shop> out;
-  for (int i = 0; i < r.rows(); ++i) out.push_back({r.int64(i, 0), r.get(i, 1)});
+  for (int i = 0; i < r.rows(); ++i) {
+    connected_shop s{r.int64(i, 0), r.get(i, 1), std::nullopt, std::nullopt};
+    if (!r.is_null(i, 2)) s.last_reconciled_at = r.int64(i, 2);
+    if (!r.is_null(i, 3)) s.last_swept_at = r.int64(i, 3);
+    out.push_back(std::move(s));
+  }
   return out;
 }
 

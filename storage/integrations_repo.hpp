@@ -68,14 +68,15 @@ bool mark_disconnected(connection& c, std::int64_t tenant_id, const std::string&
 /// app/uninstalled for a shop: disconnects whichever tenant holds it; returns that tenant.
 std::optional<std::int64_t> mark_uninstalled(connection& c, const std::string& provider, const std::string& shop_domain);
 
-/// Records a finished sync / reconciliation.
+/// Records a finished manual sync ("Last synced"); reconciliation marks live in reconcile_repo.hpp.
 void mark_synced(connection& c, std::int64_t tenant_id, const std::string& provider);
-void mark_reconciled(connection& c, std::int64_t tenant_id, const std::string& provider);
 
 /// A connected shop: which tenant holds which shop domain.
 struct connected_shop {
   std::int64_t tenant_id = 0;
   std::string shop_domain;
+  std::optional<std::int64_t> last_reconciled_at;  ///< Unix seconds: where the last complete reconcile started
+  std::optional<std::int64_t> last_swept_at;       ///< Unix seconds: where the last complete sweep started
 };
 
 /// Every integration of this provider that is connected (the reconciler's list).

@@ -54,6 +54,23 @@ connection::~connection() {
 
 bool connection::ok() const { return conn_ && PQstatus(conn_) == CONNECTION_OK; }
 
+void append_array_element(std::string& literal, std::string_view value) {
+  if (literal.size() > 1) literal.push_back(',');
+  literal.push_back('"');
+  for (char ch : value) {
+    if (ch == '"' || ch == '\\') literal.push_back('\\');
+    literal.push_back(ch);
+  }
+  literal.push_back('"');
+}
+
+std::string text_array(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (auto& v : values) append_array_element(out, v);
+  out.push_back('}');
+  return out;
+}
+
 namespace {
 
 [[noreturn]] void fail(pg_conn* c, pg_result* r) {

@@ -32,6 +32,11 @@ struct query_error : std::runtime_error {
 /// One statement parameter in text format; nullopt is SQL NULL.
 using param = std::optional<std::string>;
 
+/// Appends one quoted element to a PostgreSQL array literal being built ("{" ... "}"), so any text survives.
+void append_array_element(std::string& literal, std::string_view value);
+/// A PostgreSQL text[] literal of these values (pass as a parameter, cast with ::text[]).
+std::string text_array(const std::vector<std::string>& values);
+
 /// Builds a parameter list from strings, numbers, booleans and optionals.
 class params {
  public:

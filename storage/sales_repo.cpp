@@ -37,22 +37,6 @@ sale sale_from(const result& r, int row) {
   return s;
 }
 
-// A PostgreSQL text[] literal.
-std::string text_array(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i) out.push_back(',');
-    out.push_back('"');
-    for (char ch : values[i]) {
-      if (ch == '"' || ch == '\\') out.push_back('\\');
-      out.push_back(ch);
-    }
-    out.push_back('"');
-  }
-  out.push_back('}');
-  return out;
-}
-
 const std::set<std::string, std::less<>> financial_statuses{"pending", "authorized", "partially_paid", "paid",
                                                             "partially_refunded", "refunded", "voided"};
 const std::set<std::string, std::less<>> sources{"pos", "shopify_import", "shopify_webhook", "reconciliation"};
@@ -109,6 +93,12 @@ std::optional<sale> find_sale(connection& c, std::int64_t tenant_id, std::int64_
     s.lines.push_back(std::move(l));
   }
   return s;
+}
+
+std::optional<std::int64_t> sale_for_order(connection& c, std::int64_t tenant_id, const std::string& shopify_order_id) {
+  auto r = c.exec("SELECT id FROM sales WHERE tenant_id = $1 AND shopify_order_id = $2", params{tenant_id, shopify_order_id});
+  if (r.rows() == 0) return std::nullopt;
+  return r.int64(0, 0);
 }
 
 std::vector<row_outcome> import_sales(connection& c, std::int64_t tenant_id, const std::vector<order_row>& orders,

@@ -43,6 +43,9 @@ page_of<sale> list_sales(connection& c, std::int64_t tenant_id, const page_reque
 /// A sale with its lines; nullopt when it does not exist in this tenant.
 std::optional<sale> find_sale(connection& c, std::int64_t tenant_id, std::int64_t sale_id);
 
+/// The sale recording this Shopify order in this tenant, if there is one.
+std::optional<std::int64_t> sale_for_order(connection& c, std::int64_t tenant_id, const std::string& shopify_order_id);
+
 /// A line of an order to record.
 struct order_line_row {
   std::string sku;  ///< matched exactly against inventory SKUs; no match: recorded, no stock change

@@ -41,28 +41,14 @@ void add_to_run(connection& c, std::int64_t tenant_id, std::int64_t run_id, std:
          params{tenant_id, run_id, synced, skipped, failed});
   if (skips.empty()) return;
   // One statement for the page's skips: arrays of keys and reasons unnested together.
-  std::string keys = "{", reasons = "{";
-  auto quote = [](std::string& out, const std::string& v) {
-    out += '"';
-    for (char ch : v) {
-      if (ch == '"' || ch == '\\') out += '\\';
-      out += ch;
-    }
-    out += '"';
-  };
-  for (std::size_t i = 0; i < skips.size(); ++i) {
-    if (i) {
-      keys += ',';
-      reasons += ',';
-    }
-    quote(keys, skips[i].key);
-    quote(reasons, skips[i].reason);
+  std::vector<std::string> keys, reasons;
+  for (auto& skip : skips) {
+    keys.push_back(skip.key);
+    reasons.push_back(skip.reason);
   }
-  keys += '}';
-  reasons += '}';
   c.exec("INSERT INTO sync_skips (run_id, tenant_id, item_key, reason)"
          " SELECT $2, $1, k, r FROM unnest($3::text[], $4::text[]) AS u(k, r)",
-         params{tenant_id, run_id, keys, reasons});
+         params{tenant_id, run_id, text_array(keys), text_array(reasons)});
 }
 
 void set_run_total(connection& c, std::int64_t tenant_id, std::int64_t run_id, std::int64_t total) {

@@ -4,21 +4,10 @@ namespace nexsync::storage {
 
 namespace {
 
-// Appends one element to a PostgreSQL array literal (quoted, so any text survives).
-void append_element(std::string& out, std::string_view value) {
-  if (out.size() > 1) out.push_back(',');
-  out.push_back('"');
-  for (char ch : value) {
-    if (ch == '"' || ch == '\\') out.push_back('\\');
-    out.push_back(ch);
-  }
-  out.push_back('"');
-}
-
 template <class Field>
 std::string text_array(const std::vector<new_webhook_event>& rows, Field field) {
   std::string out = "{";
-  for (auto& r : rows) append_element(out, field(r));
+  for (auto& r : rows) append_array_element(out, field(r));
   out.push_back('}');
   return out;
 }
@@ -33,6 +22,9 @@ std::string select_columns(bool with_payload) {
   s.replace(s.find("%PAYLOAD%"), 9, with_payload ? "payload" : "''");
   return s;
 }
+
+// The topics shop connections apply (see the header).
+const std::string order_topics = " AND topic IN ('orders/create', 'orders/paid')";
 
 webhook_event_row read_row(const result& r, int i) {
   webhook_event_row x;
@@ -110,6 +102,26 @@ std::vector<webhook_event_row> unapplied_events(connection& c, std::int64_t limi
                   params{limit});
   std::vector<webhook_event_row> out;
   for (int i = 0; i < r.rows(); ++i) out.push_back(read_row(r, i));
+  return out;
+}
+
+std::vector<webhook_event_row> pending_order_events(connection& c, std::int64_t tenant_id, const std::string& shop_domain,
+                                                   std::int64_t limit) {
+  auto r = c.exec("SELECT " + select_columns(true) +
+                      " FROM webhook_events WHERE status = 'received' AND tenant_id = $1 AND shop_domain = $2" + order_topics +
+                      " ORDER BY id LIMIT $3",
+                  params{tenant_id, shop_domain, limit});
+  std::vector<webhook_event_row> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back(read_row(r, i));
+  return out;
+}
+
+std::vector<shop_with_pending> shops_with_pending_orders(connection& c) {
+  auto r = c.exec(
+      "SELECT tenant_id, shop_domain, count(*) FROM webhook_events WHERE status = 'received'" + order_topics +
+      " GROUP BY tenant_id, shop_domain ORDER BY min(id)");
+  std::vector<shop_with_pending> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back({r.int64(i, 0), r.get(i, 1), r.int64(i, 2)});
   return out;
 }
 

@@ -57,6 +57,21 @@ std::vector<inserted_event> insert_events(connection& c, const std::vector<new_w
 /// The oldest events still `received`, across tenants (start-up replay), payload included.
 std::vector<webhook_event_row> unapplied_events(connection& c, std::int64_t limit);
 
+/// The order topics a shop's connection applies (orders/create, orders/paid; the handler acts on the others).
+/// This shop's oldest order events still `received` (what its connection applies next), payload included.
+std::vector<webhook_event_row> pending_order_events(connection& c, std::int64_t tenant_id, const std::string& shop_domain,
+                                                   std::int64_t limit);
+
+/// A shop with order events still `received`.
+struct shop_with_pending {
+  std::int64_t tenant_id = 0;
+  std::string shop_domain;
+  std::int64_t pending = 0;
+};
+
+/// Every shop with order events still `received` (start-up replay hands each to its connection).
+std::vector<shop_with_pending> shops_with_pending_orders(connection& c);
+
 /// Moves one event of this tenant to status (applied | skipped | failed | received) with a reason
 /// (empty: none); applied_at is set for applied and skipped. False if no such event in this tenant.
 bool mark_event(connection& c, std::int64_t tenant_id, std::int64_t id, const std::string& status, const std::string& reason);

@@ -1,27 +1,12 @@
-// Import Orders (and reconciliation): paid orders without a sale become sales, decrementing the
-// stock of matched SKUs exactly once.
-#include "storage/integrations_repo.hpp"
+// Import Orders: paid orders without a sale become sales, decrementing the stock of matched SKUs exactly
+// once. The walk is shared with reconciliation (sync/reconcile_orders.cpp).
 #include "storage/sales_repo.hpp"
 #include "sync/run.hpp"
 
-#include <ctime>
 
 namespace nexsync::sync {
 
 namespace {
-
-// Reconciliation walks back this far before the last successful reconcile, so an order updated
-// while the previous run was reading is not missed.
-constexpr std::int64_t overlap_seconds = 3600;
-
-std::string iso_utc(std::int64_t unix_seconds) {
-  std::time_t t = unix_seconds;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 void add_lines(const boost::json::array& nodes, storage::order_row& order) {
   for (auto& line : nodes) {
@@ -33,6 +18,8 @@ void add_lines(const boost::json::array& nodes, storage::order_row& order) {
     order.lines.push_back(std::move(l));
   }
 }
+
+}  // namespace
 
 storage::order_row order_of(const boost::json::value& node) {
   storage::order_row o;
@@ -49,7 +36,6 @@ storage::order_row order_of(const boost::json::value& node) {
   return o;
 }
 
-// Line items beyond the first page of an order.
 boost::asio::awaitable<void> more_lines(run& r, storage::order_row& order, std::string cursor) {
   for (;;) {
     auto first = shopify::order_by_id.page_size;
@@ -67,26 +53,23 @@ boost::asio::awaitable<void> more_lines(run& r, storage::order_row& order, std::
   }
 }
 
-}  // namespace
-
-boost::asio::awaitable<void> import_orders(run& r, std::string since, std::string_view source) {
+boost::asio::awaitable<order_walk> walk_paid_orders(run& r, std::string since, std::string source, int page_size,
+                                                    double max_cost) {
   auto tenant = r.tenant_id;
-  if (since.empty()) {
-    auto find = [tenant](storage::connection& c) { return storage::find_integration(c, tenant, "shopify"); };
-    auto integration = co_await r.env.db->query(find);
-    if (integration && integration->last_reconciled_at) since = iso_utc(*integration->last_reconciled_at - overlap_seconds);
-  }
+  order_walk walk;
   std::string search = "financial_status:paid";
   if (!since.empty()) search += " updated_at:>='" + since + "'";
   std::string cursor;
-  const int first = shopify::orders_page.page_size;
-  const std::string source_name{source};
   for (;;) {
     boost::json::object vars;
-    vars["first"] = first;
+    vars["first"] = page_size;
     vars["query"] = search;
     if (!cursor.empty()) vars["after"] = cursor;
-    auto reply = co_await r.call(shopify::orders_page, first, vars);
+    auto reply = co_await r.call(shopify::orders_page, page_size, vars);
+    if (reply.cost) {
+      walk.cost += reply.cost->actual.value_or(reply.cost->requested);
+      walk.restore_rate = reply.cost->throttle.restore_rate;
+    }
     auto* nodes = at_path(reply.body, "data.orders.nodes");
     if (!nodes || !nodes->is_array()) throw job_failure("Shopify's answer had no orders list.");
     std::vector<storage::order_row> orders;
@@ -94,25 +77,37 @@ boost::asio::awaitable<void> import_orders(run& r, std::string since, std::strin
     for (auto& node : nodes->as_array()) {
       auto order = order_of(node);
       auto* more = at_path(node, "lineItems.pageInfo.hasNextPage");
-      if (more && more->is_bool() && more->as_bool())
-        co_await more_lines(r, order, text_of(at_path(node, "lineItems.pageInfo.endCursor")));
+      if (more && more->is_bool() && more->as_bool()) {
+        auto cursor_after = text_of(at_path(node, "lineItems.pageInfo.endCursor"));  // named: see README
+        co_await more_lines(r, order, cursor_after);
+      }
       keys.push_back(order.name.empty() ? order.shopify_order_id : order.name);
+      walk.ids.push_back(order.shopify_order_id);
+      walk.names.push_back(keys.back());
       orders.push_back(std::move(order));
     }
-    auto apply = [tenant, orders, source_name](storage::connection& c) {
-      return storage::import_sales(c, tenant, orders, source_name);
+    auto apply = [tenant, orders, source](storage::connection& c) {
+      return storage::import_sales(c, tenant, orders, source);
     };
     auto outcomes = co_await r.env.db->query(apply);
     co_await r.record(outcomes, keys);
     auto* more = at_path(reply.body, "data.orders.pageInfo.hasNextPage");
-    if (!more || !more->is_bool() || !more->as_bool()) break;
+    if (!more || !more->is_bool() || !more->as_bool()) {
+      walk.complete = true;
+      break;
+    }
+    if (max_cost > 0 && walk.cost >= max_cost) break;  // the rest waits for the next walk
     cursor = text_of(at_path(reply.body, "data.orders.pageInfo.endCursor"));
   }
-  if (source == "reconciliation") {
-    // The mark moves only after a complete walk; the next walk starts an overlap before it.
-    auto mark = [tenant](storage::connection& c) { storage::mark_reconciled(c, tenant, "shopify"); };
-    co_await r.env.db->query(mark);
-  }
+  // One co_return of the local at function scope: g++ 12 destroys a local returned from inside a
+  // loop twice (free(): invalid pointer when the frame is destroyed).
+  co_return walk;
+}
+
+boost::asio::awaitable<void> import_orders(run& r) {
+  std::string since, source = "shopify_import";  // named: see reconcile_orders.cpp
+  auto walk = co_await walk_paid_orders(r, since, source, shopify::orders_page.page_size, 0);
+  (void)walk;
 }
 
 }  // namespace nexsync::sync

@@ -62,8 +62,10 @@ boost::asio::awaitable<void> import_products(run& r) {
       auto* variants = at_path(product, "variants.nodes");
       if (variants && variants->is_array()) add_variants(product, variants->as_array(), rows, keys);
       auto* more = at_path(product, "variants.pageInfo.hasNextPage");
-      if (more && more->is_bool() && more->as_bool())
-        co_await more_variants(r, product, text_of(at_path(product, "variants.pageInfo.endCursor")), rows, keys);
+      if (more && more->is_bool() && more->as_bool()) {
+        auto cursor_after = text_of(at_path(product, "variants.pageInfo.endCursor"));  // named: see README
+        co_await more_variants(r, product, cursor_after, rows, keys);
+      }
     }
     auto tenant = r.tenant_id;
     auto run_key = std::to_string(r.run_id);

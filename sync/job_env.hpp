@@ -43,6 +43,9 @@ struct job_env {
   token_source token;
   boost::asio::any_io_executor executor;
   retry_policy retries;
+  /// The incremental sweep: how often it runs per shop and the share of the shop's budget it may use.
+  std::chrono::seconds sweep_interval{300};
+  double sweep_budget_share = 0.02;
 };
 
 }  // namespace nexsync::sync

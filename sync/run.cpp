@@ -87,9 +87,10 @@ boost::asio::awaitable<void> dispatch(run& r) {
   auto& d = r.request.direction;
   if (d == "products") co_await import_products(r);
   else if (d == "customers") co_await import_customers(r);
-  else if (d == "orders") co_await import_orders(r, r.request.since, "shopify_import");
-  else if (d == "reconcile" || d == "sweep") co_await import_orders(r, r.request.since, "reconciliation");
+  else if (d == "orders") co_await import_orders(r);
+  else if (d == "reconcile" || d == "sweep") co_await reconcile_orders(r);
   else if (d == "inventory") co_await push_inventory(r);
+  else if (d == "webhook") co_await apply_webhooks(r);
   else throw job_failure("unknown sync direction \"" + d + "\"");
 }
 

@@ -4,6 +4,7 @@
 
 #include "actors/shop_connection.hpp"
 #include "storage/records.hpp"
+#include "storage/sales_repo.hpp"
 #include "storage/sync_runs_repo.hpp"
 #include "sync/shopify_call.hpp"
 
@@ -56,9 +57,33 @@ actors::job_starter make_job_starter(std::shared_ptr<job_env> env);
 // The directions (sync/<direction>.cpp).
 boost::asio::awaitable<void> import_products(run& r);
 boost::asio::awaitable<void> import_customers(run& r);
-/// Paid orders updated since `since` (ISO 8601, empty: all readable) become sales.
-boost::asio::awaitable<void> import_orders(run& r, std::string since, std::string_view source);
+/// Every readable paid order becomes a sale (the Import Orders button).
+boost::asio::awaitable<void> import_orders(run& r);
+/// Reconciliation (direction reconcile: daily or cron, uncapped) or the incremental sweep (direction
+/// sweep: capped to a share of the shop's budget): paid orders updated since the last complete walk of
+/// that kind minus an overlap become sales, then a completeness report is stored and the mark moves.
+boost::asio::awaitable<void> reconcile_orders(run& r);
 boost::asio::awaitable<void> push_inventory(run& r);
+/// Applies this shop's stored orders/create and orders/paid webhooks, oldest first, until none wait.
+boost::asio::awaitable<void> apply_webhooks(run& r);
+
+// Shared by the order directions (sync/import_orders.cpp).
+/// What a walk over paid orders saw.
+struct order_walk {
+  std::vector<std::string> ids;    ///< Shopify order gids, in the order read
+  std::vector<std::string> names;  ///< their names ("#1001"), for people
+  double cost = 0;                 ///< query cost points spent (actual where Shopify said)
+  double restore_rate = 0;         ///< the shop's restore rate (points/s) from the last answer
+  bool complete = false;           ///< false: stopped at max_cost before the last page
+};
+/// Walks paid orders updated since `since` (ISO 8601; empty: all), recording each page as sales of
+/// `source`; stops early once max_cost points are spent (0: no limit).
+boost::asio::awaitable<order_walk> walk_paid_orders(run& r, std::string since, std::string source, int page_size,
+                                                    double max_cost);
+/// An order as Shopify's Order node reads (first page of line items).
+storage::order_row order_of(const boost::json::value& order_node);
+/// Reads the order's line items after `cursor` into order.
+boost::asio::awaitable<void> more_lines(run& r, storage::order_row& order, std::string cursor);
 
 /// Reads a string field (empty when missing or not a string).
 std::string text_of(const boost::json::value* v);

@@ -142,6 +142,37 @@ TEST_CASE("cron and webhook work queues behind the running job and runs in order
   CHECK_FALSE(f.status(conn).busy);
 }
 
+TEST_CASE("a second queued run of the same background kind is merged into the first") {
+  fixture f;
+  auto conn = f.connection(1, "acme");
+  f.sync(conn, "click", manual("products"));
+  f.sync(conn, "hook1", sync_request{"webhook", "webhook", 0, {}, 1});
+  f.sync(conn, "hook2", sync_request{"webhook", "webhook", 0, {}, 2});
+  f.sync(conn, "cron1", sync_request{"reconcile", "cron", 0, {}, 0});
+  f.sync(conn, "cron2", sync_request{"reconcile", "cron", 0, {}, 0});
+  CHECK(f.status(conn).queued == 2);
+  CHECK(f.replies.count("hook2"));  // answered at once: the queued run covers it
+  CHECK(f.replies.count("cron2"));
+  CHECK_FALSE(f.replies.count("hook1"));
+  f.finish(f.started[0], 1);
+  f.finish(f.started[1], 2);
+  f.finish(f.started[2], 1);
+  CHECK(f.started.size() == 3);
+  CHECK(f.replies.count("hook1"));
+  CHECK(f.replies.count("cron1"));
+}
+
+TEST_CASE("the registry forwards a request to the shop's connection, spawning it") {
+  fixture f;
+  caf::anon_send(f.registry, sync_atom_v, std::int64_t{7}, std::string{"bijou"}, sync_request{"webhook", "webhook", 0, {}, 5});
+  f.sched->run();
+  REQUIRE(f.started.size() == 1);
+  CHECK(f.started[0].shop == "bijou");
+  CHECK(f.started[0].request.event_id == 5);
+  CHECK(f.started[0].connection == f.connection(7, "bijou"));
+  f.finish(f.started[0], 1);
+}
+
 TEST_CASE("a failed job is recorded and the connection keeps working") {
   fixture f;
   auto conn = f.connection(1, "acme");

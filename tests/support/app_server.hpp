@@ -21,6 +21,8 @@ inline config::settings test_settings(const std::string& database_url) {
   s.cron_secret = "test-cron-secret-0123456789";
   s.shopify_api_key = "test-api-key";
   s.shopify_api_secret = "test-api-secret";
+  // Never the real Shopify: a closed local port fails at once (tests with a simulator set its URL).
+  s.shopify_shop_url = "http://127.0.0.1:1/shops/{shop}";
   s.db_pool_size = 2;
   s.http_threads = 2;
   s.log_level = "warn";
@@ -37,12 +39,15 @@ struct seeded_tenant {
 /// A fresh database, a running server and helpers to make tenants and clients.
 class app_server {
  public:
-  explicit app_server(std::function<void(config::settings&)> adjust = {}) {
-    auto s = test_settings(db.url);
-    if (adjust) adjust(s);
-    server = std::make_unique<app::instance>(s);
-    for (int i = 0; i < 200 && !server->services().migrations_applied; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  explicit app_server(std::function<void(config::settings&)> adjust = {}) : settings(test_settings(db.url)) {
+    if (adjust) adjust(settings);
+    start();
+  }
+
+  /// Stops the server and starts a new one on the same database and settings (a restart).
+  void restart() {
+    server.reset();
+    start();
   }
 
   /// Creates a tenant named name with owner/manager/staff users at name-derived emails.
@@ -74,7 +79,15 @@ class app_server {
   }
 
   database db;
+  config::settings settings;
   std::unique_ptr<app::instance> server;
+
+ private:
+  void start() {
+    server = std::make_unique<app::instance>(settings);
+    for (int i = 0; i < 200 && !server->services().migrations_applied; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 };
 
 }  // namespace nexsync::test

@@ -4,6 +4,7 @@
 
 #include "tests/support/app_server.hpp"
 
+#include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 
 #include <csignal>
@@ -21,7 +22,9 @@ inline constexpr const char* shop = "acme-jewellers";
 // shopify-sim as a child process on a free port, seeded with acme-jewellers and other-shop.
 class sim_process {
  public:
-  sim_process() {
+  /// app_url: the app's base URL (webhook subscriptions must be under it); the default suits servers
+  /// that never receive webhooks.
+  explicit sim_process(const std::string& app_url = "http://127.0.0.1:0") {
     const char* dir = std::getenv("NEXSYNC_BIN_DIR");
     if (!dir || !*dir) FAIL("NEXSYNC_BIN_DIR is not set: it must name the build's bin folder (shopify-sim)");
     std::string binary = std::string{dir} + "/shopify-sim";
@@ -36,7 +39,7 @@ class sim_process {
       close(out[0]);
       close(out[1]);
       execl(binary.c_str(), binary.c_str(), "--listen", "127.0.0.1:0", "--app-key", "test-api-key", "--app-secret",
-            "test-api-secret", "--app-url", "http://127.0.0.1:0", "--admin-token", sim_admin, "--seed-shop", shop,
+            "test-api-secret", "--app-url", app_url.c_str(), "--admin-token", sim_admin, "--seed-shop", shop,
             "--seed-shop", "other-shop", "--log-level", "warn", static_cast<char*>(nullptr));
       _exit(127);
     }
@@ -80,9 +83,29 @@ struct fixture {
   }};
 };
 
-// Everything after "http://127.0.0.1:0" (the test server's public URL) in a Location header.
-inline std::string local_target(const std::string& location) {
-  const std::string prefix = "http://127.0.0.1:0";
+// A port that was free a moment ago (for a server whose public URL must name its real port).
+inline unsigned short free_port() {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor a{io, boost::asio::ip::tcp::endpoint{boost::asio::ip::make_address("127.0.0.1"), 0}};
+  return a.local_endpoint().port();
+}
+
+// The simulator delivering webhooks to the test's server: the server listens on a known port and
+// registers its real public URL, which the simulator accepts as the app's URL.
+struct live_fixture {
+  unsigned short port = free_port();
+  std::string url = "http://127.0.0.1:" + std::to_string(port);
+  sim_process sim{url};
+  std::function<void(config::settings&)> adjust = [this](config::settings& s) {
+    s.listen = "127.0.0.1:" + std::to_string(port);
+    s.public_url = url;
+    s.shopify_shop_url = "http://127.0.0.1:" + std::to_string(sim.port) + "/shops/{shop}";
+  };
+  app_server app{adjust};
+};
+
+// Everything after the test server's public URL (default "http://127.0.0.1:0") in a Location header.
+inline std::string local_target(const std::string& location, const std::string& prefix = "http://127.0.0.1:0") {
   REQUIRE(location.rfind(prefix, 0) == 0);
   return location.substr(prefix.size());
 }
@@ -95,7 +118,7 @@ inline std::string start_connect(http_client& c, const std::string& shop_input =
 }
 
 // Clicks "Install app" on the simulator's consent screen; returns the callback target on our server.
-inline std::string consent(sim_process& sim, const std::string& authorize_url) {
+inline std::string consent(sim_process& sim, const std::string& authorize_url, const std::string& public_url = "http://127.0.0.1:0") {
   auto base = "http://127.0.0.1:" + std::to_string(sim.port);
   REQUIRE(authorize_url.rfind(base, 0) == 0);
   auto target = authorize_url.substr(base.size());
@@ -119,12 +142,13 @@ inline std::string consent(sim_process& sim, const std::string& authorize_url) {
               "&state=" + http_client::encode(unescape(field("state")));
   auto res = c.post_form(path, form);
   REQUIRE(res.status == 302);
-  return local_target(res.header("location"));
+  return local_target(res.header("location"), public_url);
 }
 
 /// Connects the tenant signed in as `owner` to `shop_name` through the simulator; REQUIREs success.
-inline void connect_shop(sim_process& sim, http_client& owner, const std::string& shop_name = shop) {
-  auto callback = consent(sim, start_connect(owner, shop_name));
+inline void connect_shop(sim_process& sim, http_client& owner, const std::string& shop_name = shop,
+                         const std::string& public_url = "http://127.0.0.1:0") {
+  auto callback = consent(sim, start_connect(owner, shop_name), public_url);
   auto res = owner.get(callback);
   REQUIRE(res.header("location") == "/website/connect?shopify=connected");
 }
