@@ -1,5 +1,6 @@
 #include "app/integrations_handlers.hpp"
 
+#include "app/completeness_handlers.hpp"
 #include "app/connect_handlers.hpp"
 #include "app/pages.hpp"
 #include "app/session.hpp"
@@ -50,6 +51,27 @@ boost::asio::awaitable<http::response> show_integrations(context& ctx, http::req
         {"last_synced", row->last_synced_at ? format_time(*row->last_synced_at) : std::string{"never"}},
         {"connected_at", row->connected_at ? format_time(*row->connected_at) : std::string{}},
     };
+  }
+  if (row) {
+    auto history = [tenant](storage::connection& c) {
+      return std::make_pair(storage::latest_report(c, tenant, "reconcile"), storage::recent_events(c, tenant, 10));
+    };
+    auto [report, events] = co_await ctx.db->query(history);
+    if (report) {
+      auto o = report_json(*report);
+      o["all_present"] = report->missing.empty();
+      o["window"] = (report->window_from ? format_time(*report->window_from) : std::string{"the first readable order"}) +
+                    " to " + format_time(report->window_to);
+      page["completeness"] = o;
+    }
+    boost::json::array list;
+    for (auto& e : events) {
+      auto o = event_json(e);
+      if (o["reason"].is_null()) o["reason"] = "";
+      list.push_back(std::move(o));
+    }
+    page["has_webhooks"] = !list.empty();
+    page["webhooks"] = list;
   }
   co_return render_page("integrations", "Integrations", std::move(page), &s, "integrations");
 }

@@ -90,6 +90,9 @@ TEST_CASE("an order created in Shopify becomes one sale through its webhooks, ev
   CHECK(after == before - 2);
   auto listed = s.owner.get("/api/integrations/shopify/webhooks").json().at("events").as_array();
   CHECK(listed.size() == all.size());
+  auto page = s.owner.get("/integrations").body;
+  CHECK(page.find(R"(<td class="state">applied</td>)") != std::string::npos);
+  CHECK(page.find("already recorded as sale") != std::string::npos);
   (void)order_id;
 }
 
@@ -122,6 +125,10 @@ TEST_CASE("with every webhook lost, the reconciliation records every paid order 
   CHECK(report.at("complete").as_bool());
   auto sale = s.owner.get("/api/sales?page=1").json().at("sales").as_array().at(0);
   CHECK(sale.at("source").as_string() == "reconciliation");
+  auto page = s.owner.get("/integrations").body;
+  CHECK(page.find(R"(Shopify has <strong class="shopify-paid">3</strong> paid orders)") != std::string::npos);
+  CHECK(page.find(R"(nexsync has <strong class="recorded">3</strong>)") != std::string::npos);
+  CHECK(page.find("Nothing is missing.") != std::string::npos);
 }
 
 TEST_CASE("a stored webhook not yet applied when the server stops is applied after the restart", "[webhooks][live]") {
