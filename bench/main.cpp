@@ -57,6 +57,11 @@ int main(int argc, char** argv) {
   app.add_option("--database-url", so.database_url, "Use this PostgreSQL server (a fresh database is created and dropped) instead of starting one");
   app.add_flag("--pg-fast", so.pg_fast, "Own PostgreSQL with fsync/synchronous_commit off (not durable; for smoke runs)");
   app.add_flag("--pg-statements", so.pg_statements, "Own PostgreSQL with pg_stat_statements; print the top statements (profiling)");
+  app.add_option("--server-url", so.server_url, "A running nexsync (http://127.0.0.1:PORT) instead of starting one; needs --sim-url and --database-url (its database)");
+  app.add_option("--sim-url", so.sim_url, "A running shopify-sim (http://127.0.0.1:PORT) instead of starting one");
+  app.add_option("--sim-admin-token", so.sim_admin, "The given simulator's control API token");
+  app.add_option("--app-secret", so.app_secret, "The app secret the given server and simulator share (signs webhooks)");
+  app.add_option("--server-pid", so.server_pid, "The given server's pid, for its CPU and memory figures");
   app.add_flag("--keep", so.keep, "Keep the scratch folder (logs of PostgreSQL, simulator, server)");
   app.add_option("--json", json_path, "Write the figures as JSON to this file");
   std::vector<std::string> server_env;

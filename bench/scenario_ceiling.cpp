@@ -121,7 +121,11 @@ mode_result measure(const std::string& name, std::int64_t rows, std::int64_t chu
 
 }  // namespace
 
-boost::json::object run_ceiling(const stack_options& so, const ceiling_options& o, std::ostream& out) {
+boost::json::object run_ceiling(const stack_options& given, const ceiling_options& o, std::ostream& out) {
+  // Never the given server's own database (this truncates webhook_events): a fresh one on its server.
+  auto so = given;
+  so.server_url.clear();
+  so.sim_url.clear();
   stack s{so};
   s.start_database();
   storage::connection c{s.database_url()};

@@ -59,15 +59,22 @@ boost::json::object run_idle_tenants(const stack_options& so, const idle_options
   s.start_database();
   s.start_sim();
   s.start_server();
+  // A given simulator gets its shops through the control API instead of the seed file.
+  auto shop_of = [&s](int i) { return s.shop_name("bench-idle-" + std::to_string(i + 1)); };
+  if (s.given_sim()) {
+    for (int i = 0; i < o.tenants; ++i)
+      s.create_shop(boost::json::object{{"name", shop_of(i)}, {"plan", "standard"}, {"products", 2}, {"variants_per_product", 1},
+                                        {"customers", 1}, {"orders", 0}, {"locations", 1}});
+  }
   auto tenants = s.add_tenants("idle", o.tenants);
-  auto rss_start = s.server()->rss_bytes();
+  auto rss_start = s.server_rss();
   auto t0 = clock::now();
   auto error = parallel(o.tenants, o.connect_threads,
-                        [&](int i) { s.connect(tenants[static_cast<std::size_t>(i)], "bench-idle-" + std::to_string(i + 1)); });
+                        [&](int i) { s.connect(tenants[static_cast<std::size_t>(i)], shop_of(i)); });
   if (!error.empty()) throw std::runtime_error("connecting the idle shops: " + error);
   double connect_s = std::chrono::duration<double>(clock::now() - t0).count();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  auto rss_connected = s.server()->rss_bytes();
+  auto rss_connected = s.server_rss();
 
   // Cold first clicks on shops never touched, then the same shops warm.
   auto status_once = [&s](const tenant& t) {
@@ -90,7 +97,7 @@ boost::json::object run_idle_tenants(const stack_options& so, const idle_options
   if (!error.empty()) throw std::runtime_error("touching the idle shops: " + error);
   double touch_s = std::chrono::duration<double>(clock::now() - t0).count();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  auto rss_live = s.server()->rss_bytes();
+  auto rss_live = s.server_rss();
   double mb = 1024.0 * 1024.0;
   double per_conn = o.tenants > 0 ? static_cast<double>(rss_live - rss_connected) / o.tenants : 0;
 

@@ -91,19 +91,19 @@ boost::json::object run_unthrottled_import(const stack_options& so, const import
   s.start_server();
   auto tenants = s.add_tenants("import", 1);
   auto& t = tenants[0];
-  const std::string shop = "bench-unthrottled";
+  const std::string shop = s.shop_name("bench-unthrottled");
   s.create_shop(boost::json::object{{"name", shop}, {"plan", "enterprise"}, {"products", o.products},
                                     {"variants_per_product", o.variants_per_product}, {"customers", 5}, {"orders", 0}, {"locations", 1}});
   s.sim_control("PUT", "/_sim/shops/" + shop + "/faults",
                 boost::json::serialize(boost::json::object{{"restore_rate", 1000000}, {"bucket_size", 10000000}}));
   s.connect(t, shop);
   reset_shop_stats(s, shop);
-  auto server0 = s.server()->cpu_seconds();
-  auto sim0 = s.sim()->cpu_seconds();
+  auto server0 = s.server_cpu();
+  auto sim0 = s.sim_cpu();
   auto pg0 = s.db().cpu_seconds();
   auto click = click_sync(s, t, "products", o.timeout_s);
-  auto server_cpu = s.server()->cpu_seconds() - server0;
-  auto sim_cpu = s.sim()->cpu_seconds() - sim0;
+  auto server_cpu = s.server_cpu() - server0;
+  auto sim_cpu = s.sim_cpu() - sim0;
   auto pg_cpu = s.db().cpu_seconds() - pg0;
   auto st = read_shop_stats(s, shop);
   storage::connection c{s.database_url()};

@@ -25,18 +25,19 @@ boost::json::object run_mixed(const stack_options& so, const mixed_options& o, s
   auto tenants = s.add_tenants("mixed", 4);
   auto& importer = tenants[0];
   auto& other = tenants[1];
-  s.create_shop(boost::json::object{{"name", "bench-mixed-import"}, {"plan", "enterprise"}, {"products", o.products},
+  const std::string import_shop = s.shop_name("bench-mixed-import");
+  s.create_shop(boost::json::object{{"name", import_shop}, {"plan", "enterprise"}, {"products", o.products},
                                     {"variants_per_product", o.variants_per_product}, {"customers", 5}, {"orders", 0}, {"locations", 1}});
-  s.sim_control("PUT", "/_sim/shops/bench-mixed-import/faults",
+  s.sim_control("PUT", "/_sim/shops/" + import_shop + "/faults",
                 boost::json::serialize(boost::json::object{{"restore_rate", 1000000}, {"bucket_size", 10000000}}));
-  s.connect(importer, "bench-mixed-import");
+  s.connect(importer, import_shop);
   for (int i = 1; i < 4; ++i) {
-    auto shop = "bench-mixed-" + std::to_string(i);
+    auto shop = s.shop_name("bench-mixed-" + std::to_string(i));
     s.create_shop(boost::json::object{{"name", shop}, {"plan", "standard"}, {"products", 5}, {"customers", 5}, {"orders", 0}, {"locations", 1}});
     s.connect(tenants[static_cast<std::size_t>(i)], shop);
   }
   std::vector<std::string> flood_shops{tenants[2].shop, tenants[3].shop};
-  auto ring = signed_ring(flood_shops, 512, app_secret);
+  auto ring = signed_ring(flood_shops, 512, s.app_secret());
   std::random_device rd;
   auto prefix = "bench-mixed-" + std::to_string(rd() % 1000000) + "-";
 

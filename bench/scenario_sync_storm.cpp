@@ -78,8 +78,8 @@ boost::json::object run_sync_storm(const stack_options& so, const storm_options&
                     boost::json::serialize(boost::json::object{{"restore_rate", p.restore}, {"bucket_size", p.bucket}}));
   };
   std::vector<shop_plan> shop_plans;
-  for (int i = 0; i < o.tenants; ++i) shop_plans.push_back(make_plan(i, "bench-storm-" + std::to_string(i)));
-  shop_plan solo_plan = make_plan(0, "bench-solo");
+  for (int i = 0; i < o.tenants; ++i) shop_plans.push_back(make_plan(i, s.shop_name("bench-storm-" + std::to_string(i))));
+  shop_plan solo_plan = make_plan(0, s.shop_name("bench-solo"));
   auto tenants = s.add_tenants("storm", o.tenants + 1);
   for (int i = 0; i < o.tenants; ++i) {
     create(shop_plans[static_cast<std::size_t>(i)]);

@@ -37,7 +37,7 @@ boost::json::object run_webhooks(const stack_options& so, const webhooks_options
   s.start_server();
   auto tenants = s.add_tenants("wh", o.shops);
   for (int i = 0; i < o.shops; ++i) {
-    auto shop = "bench-wh-" + std::to_string(i);
+    auto shop = s.shop_name("bench-wh-" + std::to_string(i));
     s.create_shop(boost::json::object{{"name", shop}, {"plan", "standard"}, {"products", 5}, {"customers", 5}, {"orders", 0}});
     s.connect(tenants[static_cast<std::size_t>(i)], shop);
   }
@@ -46,7 +46,7 @@ boost::json::object run_webhooks(const stack_options& so, const webhooks_options
   // 1024 distinct signed bodies (distinct orders across the shops); webhook ids are unique per request.
   std::vector<std::string> shops;
   for (auto& t : tenants) shops.push_back(t.shop);
-  auto ring = signed_ring(shops, 1024, app_secret);
+  auto ring = signed_ring(shops, 1024, s.app_secret());
   std::size_t bytes = 0;
   for (auto& b : ring) bytes += b.body.size();
   std::random_device rd;
@@ -63,10 +63,10 @@ boost::json::object run_webhooks(const stack_options& so, const webhooks_options
     p.load.seconds = seconds;
     p.load.max_requests = max_requests;
     auto make = webhook_maker(ring, p.prefix, s.server_port());
-    auto server0 = s.server()->cpu_seconds();
+    auto server0 = s.server_cpu();
     auto pg0 = s.db().cpu_seconds();
     p.result = run_load(p.load, make);
-    p.server_cpu_s = s.server()->cpu_seconds() - server0;
+    p.server_cpu_s = s.server_cpu() - server0;
     p.postgres_cpu_s = s.db().cpu_seconds() - pg0;
     passes.push_back(std::move(p));
     return passes.back().result.ok_per_s();

@@ -47,7 +47,7 @@ boost::json::object run_unthrottled_import(const stack_options& so, const import
 
 struct idle_options {
   int tenants = 10000;
-  int clicks = 50;                    ///< cold first clicks measured
+  int clicks = 500;                   ///< cold first clicks measured
   int connect_threads = 4;
 };
 boost::json::object run_idle_tenants(const stack_options& so, const idle_options& o, std::ostream& out);

@@ -121,7 +121,7 @@ database::database(const stack_options& o, const std::string& scratch) : fast_(o
 
 database::~database() {
   try {
-    if (!postgres_) {
+    if (!postgres_ && !external_) {
       storage::connection admin{admin_url_};
       admin.exec_script("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
     }
@@ -138,6 +138,7 @@ double database::cpu_seconds() const {
 }
 
 std::string database::describe() const {
+  if (external_) return "the given server's database";
   if (!postgres_) return "given server, fresh database " + name_;
   return fast_ ? "own PostgreSQL, fsync=off synchronous_commit=off (not durable)"
                : "own PostgreSQL, defaults (fsync=on, synchronous_commit=on: durable)";
@@ -146,6 +147,8 @@ std::string database::describe() const {
 // ---------------------------------------------------------------------------------------------------
 stack::stack(stack_options o) : o_(std::move(o)) {
   scratch_ = make_temp_dir("nexsync-bench");
+  std::random_device rd;
+  run_id_ = std::to_string(rd() % 1000000);
 }
 
 stack::~stack() {
@@ -155,8 +158,22 @@ stack::~stack() {
   if (!o_.keep) remove_tree(scratch_);
 }
 
+namespace {
+unsigned short loopback_port(const std::string& url, const char* what) {
+  const std::string prefix = "http://127.0.0.1:";
+  if (url.rfind(prefix, 0) != 0) throw std::runtime_error(std::string{what} + " must look like http://127.0.0.1:PORT (loopback only)");
+  return static_cast<unsigned short>(std::stoi(url.substr(prefix.size())));
+}
+}  // namespace
+
 void stack::start_database() {
-  db_ = std::make_unique<database>(o_, scratch_);
+  if (!o_.server_url.empty()) {
+    if (o_.database_url.empty()) throw std::runtime_error("--server-url needs --database-url: the server's own database");
+    if (o_.sim_url.empty()) throw std::runtime_error("--server-url needs --sim-url: the simulator the server is configured with");
+    db_ = std::make_unique<database>(o_.database_url);
+  } else {
+    db_ = std::make_unique<database>(o_, scratch_);
+  }
   storage::connection c{db_->url};
   storage::migrate(c);
   if (o_.pg_statements) c.exec_script("CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset();");
@@ -178,10 +195,15 @@ std::string stack::statements_report(int n) {
 }
 
 void stack::start_sim() {
+  if (!o_.sim_url.empty()) {
+    sim_port_ = loopback_port(o_.sim_url, "--sim-url");
+    return;
+  }
+  if (!o_.server_url.empty()) throw std::runtime_error("--server-url needs --sim-url");
   if (server_port_ == 0) server_port_ = free_port();
   spawn_options so;
-  so.argv = {o_.bin_dir + "/shopify-sim", "--listen", "127.0.0.1:0", "--app-key", app_key, "--app-secret", app_secret,
-             "--app-url", "http://127.0.0.1:" + std::to_string(server_port_), "--admin-token", sim_admin_token,
+  so.argv = {o_.bin_dir + "/shopify-sim", "--listen", "127.0.0.1:0", "--app-key", app_key, "--app-secret", o_.app_secret,
+             "--app-url", "http://127.0.0.1:" + std::to_string(server_port_), "--admin-token", o_.sim_admin,
              "--log-level", o_.log_level};
   for (auto& a : o_.sim_args) so.argv.push_back(a);
   so.log_path = scratch_ + "/shopify-sim.log";
@@ -192,6 +214,10 @@ void stack::start_sim() {
 }
 
 void stack::start_server() {
+  if (!o_.server_url.empty()) {
+    server_port_ = loopback_port(o_.server_url, "--server-url");
+    return;
+  }
   if (server_port_ == 0) server_port_ = free_port();
   spawn_options so;
   so.argv = {o_.bin_dir + "/nexsync", "serve"};
@@ -202,7 +228,7 @@ void stack::start_server() {
             {"NEXSYNC_MASTER_KEY", std::string(64, 'b')},
             {"NEXSYNC_CRON_SECRET", "bench-cron-secret-0123456789"},
             {"NEXSYNC_SHOPIFY_API_KEY", app_key},
-            {"NEXSYNC_SHOPIFY_API_SECRET", app_secret},
+            {"NEXSYNC_SHOPIFY_API_SECRET", o_.app_secret},
             {"NEXSYNC_SHOPIFY_SHOP_URL", "http://127.0.0.1:" + std::to_string(sim_port_) + "/shops/{shop}"},
             {"NEXSYNC_LOG_LEVEL", o_.log_level}};
   for (auto& [k, v] : o_.server_env) so.env[k] = v;
@@ -210,6 +236,10 @@ void stack::start_server() {
   so.ready = [](const std::string& line) { return line.find("nexsync listening on") != std::string::npos; };
   server_ = std::make_unique<child>(so);
 }
+
+double stack::server_cpu() const { return server_ ? server_->cpu_seconds() : cpu_seconds_of(o_.server_pid); }
+std::int64_t stack::server_rss() const { return server_ ? server_->rss_bytes() : rss_bytes_of(o_.server_pid); }
+double stack::sim_cpu() const { return sim_ ? sim_->cpu_seconds() : 0; }
 
 http_client stack::client_of(const tenant& t) const {
   http_client c{"127.0.0.1", server_port_};
@@ -220,7 +250,7 @@ http_client stack::client_of(const tenant& t) const {
 reply stack::sim_control(const std::string& method, const std::string& target, const std::string& body) {
   auto c = sim_client();
   auto r = c.request(method, target, body,
-                     {{"Authorization", std::string{"Bearer "} + sim_admin_token}, {"Content-Type", "application/json"}});
+                     {{"Authorization", "Bearer " + o_.sim_admin}, {"Content-Type", "application/json"}});
   if (r.status < 200 || r.status > 299)
     throw std::runtime_error("simulator " + method + " " + target + " answered " + std::to_string(r.status) + ": " + r.body);
   return r;
@@ -235,7 +265,7 @@ std::vector<tenant> stack::add_tenants(const std::string& prefix, int n) {
   storage::transaction tx{c};
   for (int i = 0; i < n; ++i) {
     tenant t;
-    t.name = prefix + "-" + std::to_string(i);
+    t.name = prefix + "-" + run_id_ + "-" + std::to_string(i);
     t.email = "owner@" + t.name + ".bench";
     t.id = storage::create_tenant(c, t.name);
     auto user = storage::add_user(c, t.id, t.email, "owner", hash);

@@ -27,16 +27,23 @@ struct stack_options {
   std::vector<std::string> sim_args;   ///< extra simulator arguments
   std::string log_level = "warn";
   bool pg_statements = false;          ///< own PostgreSQL with pg_stat_statements; scenarios print the top statements
+  // Given processes instead of children (loopback URLs, http://127.0.0.1:PORT): the server needs the
+  // simulator it is configured with, and database_url is then the server's own database.
+  std::string server_url;              ///< a running nexsync
+  std::string sim_url;                 ///< a running shopify-sim
+  std::string sim_admin = "bench-sim-admin";            ///< its control API token
+  std::string app_secret = "bench-api-secret-0123456789";  ///< the app secret both were started with
+  int server_pid = 0;                  ///< the given server's pid, for CPU and RSS figures (0: unknown)
 };
 
 inline constexpr const char* app_key = "bench-api-key";
-inline constexpr const char* app_secret = "bench-api-secret-0123456789";
-inline constexpr const char* sim_admin_token = "bench-sim-admin";
 
 /// A PostgreSQL database for one run: own cluster (initdb + postgres as a child) or given server.
 class database {
  public:
   database(const stack_options& o, const std::string& scratch);
+  /// The given database as it is (a given server's own): nothing created or dropped.
+  explicit database(std::string given) : url(std::move(given)), external_(true) {}
   ~database();
   database(const database&) = delete;
   database& operator=(const database&) = delete;
@@ -50,6 +57,7 @@ class database {
   std::unique_ptr<child> postgres_;
   std::string admin_url_, name_;
   bool fast_ = false;
+  bool external_ = false;
 };
 
 /// A tenant with an owner whose session the bench minted.
@@ -79,9 +87,17 @@ class stack {
   database& db() { return *db_; }
   unsigned short server_port() const { return server_port_; }
   unsigned short sim_port() const { return sim_port_; }
-  child* server() { return server_.get(); }
-  child* sim() { return sim_.get(); }
+  /// CPU seconds and RSS of the server and the simulator (0 when given and their pid is unknown).
+  double server_cpu() const;
+  std::int64_t server_rss() const;
+  double sim_cpu() const;
+  /// The app secret that signs webhooks.
+  const std::string& app_secret() const { return o_.app_secret; }
 
+  /// A shop name for this run: base, plus the run's id when the simulator is a given one (names persist there).
+  std::string shop_name(const std::string& base) const { return o_.sim_url.empty() ? base : base + "-" + run_id_; }
+  /// Whether the simulator is a given one (no seed file; shops come through the control API).
+  bool given_sim() const { return !o_.sim_url.empty(); }
   /// A client of the server carrying t's session cookie.
   http_client client_of(const tenant& t) const;
   /// A client of the simulator.
@@ -108,6 +124,7 @@ class stack {
   std::unique_ptr<database> db_;
   std::unique_ptr<child> sim_, server_;
   unsigned short server_port_ = 0, sim_port_ = 0;
+  std::string run_id_;
 };
 
 /// JSON call helper: parses the body (throws with the body on bad JSON).
