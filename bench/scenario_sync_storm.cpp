@@ -12,6 +12,7 @@
 
 #include <boost/json.hpp>
 
+#include <atomic>
 #include <cmath>
 #include <future>
 #include <thread>
@@ -113,8 +114,31 @@ boost::json::object run_sync_storm(const stack_options& so, const storm_options&
     auto& p = shop_plans[static_cast<std::size_t>(i)];
     futures.push_back(std::async(std::launch::async, [&import_one, &t, &p]() { return import_one(t, p); }));
   }
+  // Meanwhile the page's poll: each tenant's status call in turn, 20 a second, until every click returned.
+  std::atomic<bool> storm_done{false};
+  latencies status_lat;
+  std::int64_t busy_seen = 0, status_errors = 0;
+  std::thread poller([&]() {
+    for (std::size_t k = 0; !storm_done; ++k) {
+      auto& t = tenants[k % static_cast<std::size_t>(o.tenants)];
+      try {
+        auto c = s.client_of(t);
+        auto a = std::chrono::steady_clock::now();
+        auto r = c.get("/api/integrations/shopify/status");
+        status_lat.add(static_cast<std::uint32_t>(
+            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - a).count()));
+        if (r.status != 200) ++status_errors;
+        else if (r.body.find("\"busy\":true") != std::string::npos) ++busy_seen;
+      } catch (const std::exception&) {
+        ++status_errors;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
   std::vector<import_figures> storm;
   for (auto& f : futures) storm.push_back(f.get());
+  storm_done = true;
+  poller.join();
   double storm_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - storm0).count();
 
   table t{{"shop", "plan", "products", "restore/s", "synced", "skipped", "calls", "THROTTLED", "cost", "minimum s", "elapsed s",
@@ -154,6 +178,10 @@ boost::json::object run_sync_storm(const stack_options& so, const storm_options&
       << s.db().describe() << "\n"
       << t.render();
   out << "storm: " << synced << " variants (synced + skipped) in " << fmt(storm_s, 1) << " s = " << fmt(synced / storm_s) << " variants/s\n";
+  out << "status polls during the storm: " << status_lat.count() << " (busy " << busy_seen << ", errors " << status_errors << "), p50 "
+      << fmt(status_lat.percentile_ms(50), 2) << " ms, p99 " << fmt(status_lat.percentile_ms(99), 2) << " ms, max " << fmt(status_lat.max_ms(), 2)
+      << " ms\n";
+  if (status_errors) ok = false;
   out << "target: every shop's budget use: min " << fmt(uses.empty() ? 0 : min_use, 3) << " / >= 0.90 ("
       << (uses.empty() ? "n/a" : verdict(min_use >= 0.90)) << ")\n";
   out << "target: single shop's budget use: " << fmt(solo.budget_use, 3) << " / >= 0.95 ("
@@ -205,7 +233,8 @@ boost::json::object run_sync_storm(const stack_options& so, const storm_options&
   return boost::json::object{{"scenario", "sync-storm"}, {"ok", ok}, {"database", s.db().describe()}, {"tenants", o.tenants},
                              {"shops", shops_json}, {"storm_seconds", storm_s}, {"storm_variants_per_s", synced / storm_s},
                              {"min_budget_use", uses.empty() ? 0.0 : min_use}, {"solo_budget_use", solo.budget_use},
-                             {"throttled", throttled + solo.after.throttled}, {"fairness", fairness}, {"push", push_json}};
+                             {"throttled", throttled + solo.after.throttled}, {"fairness", fairness}, {"push", push_json},
+                             {"status_during_storm", status_lat.summary()}, {"status_busy_seen", busy_seen}, {"status_errors", status_errors}};
 }
 
 }  // namespace nexsync::bench
