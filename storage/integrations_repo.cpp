@@ -77,6 +77,58 @@ bool update_tokens(connection& c, std::int64_t tenant_id, const std::string& pro
   return r.affected() == 1;
 }
 
+refresh_lease take_refresh_lease(connection& c, std::int64_t tenant_id, const std::string& provider,
+                                 const std::string& holder, std::int64_t lease_seconds) {
+  auto r = c.exec(
+      "UPDATE integrations SET refresh_lease_until = now() + make_interval(secs => $4), refresh_lease_holder = $3"
+      " WHERE tenant_id = $1 AND provider = $2 AND status = 'connected'"
+      " AND (refresh_lease_until IS NULL OR refresh_lease_until <= now())"
+      " RETURNING " + std::string{columns},
+      params{tenant_id, provider, holder, lease_seconds});
+  refresh_lease out;
+  if (r.rows() == 1) {
+    out.taken = true;
+    out.row = read_row(r, 0);
+  } else {
+    out.row = find_integration(c, tenant_id, provider);
+  }
+  return out;
+}
+
+bool store_refreshed_tokens(connection& c, std::int64_t tenant_id, const std::string& provider,
+                            std::int64_t expected_version, const std::string& holder, const std::string& sealed_config,
+                            const std::string& key_id, std::optional<std::int64_t> access_expires_at) {
+  auto r = c.exec(
+      "UPDATE integrations SET sealed_config = $5, key_id = $6, access_expires_at = to_timestamp($7),"
+      " config_version = config_version + 1, status_reason = NULL, updated_at = now(),"
+      " refresh_lease_until = CASE WHEN refresh_lease_holder = $4 THEN NULL ELSE refresh_lease_until END,"
+      " refresh_lease_holder = CASE WHEN refresh_lease_holder = $4 THEN NULL ELSE refresh_lease_holder END"
+      " WHERE tenant_id = $1 AND provider = $2 AND config_version = $3 AND status = 'connected'",
+      params{tenant_id, provider, expected_version, holder, sealed_config, key_id, access_expires_at});
+  if (r.affected() == 1) return true;
+  release_refresh_lease(c, tenant_id, provider, holder);
+  return false;
+}
+
+void release_refresh_lease(connection& c, std::int64_t tenant_id, const std::string& provider, const std::string& holder) {
+  c.exec(
+      "UPDATE integrations SET refresh_lease_until = NULL, refresh_lease_holder = NULL"
+      " WHERE tenant_id = $1 AND provider = $2 AND refresh_lease_holder = $3",
+      params{tenant_id, provider, holder});
+}
+
+bool mark_refresh_refused(connection& c, std::int64_t tenant_id, const std::string& provider,
+                          std::int64_t expected_version, const std::string& holder, const std::string& reason) {
+  auto r = c.exec(
+      "UPDATE integrations SET status = 'needs_reconnect', status_reason = $4, updated_at = now(),"
+      " refresh_lease_until = NULL, refresh_lease_holder = NULL"
+      " WHERE tenant_id = $1 AND provider = $2 AND config_version = $3 AND status = 'connected'",
+      params{tenant_id, provider, expected_version, reason});
+  if (r.affected() == 1) return true;
+  release_refresh_lease(c, tenant_id, provider, holder);
+  return false;
+}
+
 void mark_needs_reconnect(connection& c, std::int64_t tenant_id, const std::string& provider, const std::string& reason) {
   c.exec(
       "UPDATE integrations SET status = 'needs_reconnect', status_reason = $3, updated_at = now()"

@@ -58,6 +58,33 @@ void save_connection(connection& c, const new_connection& n);
 bool update_tokens(connection& c, std::int64_t tenant_id, const std::string& provider, std::int64_t expected_version,
                    const std::string& sealed_config, const std::string& key_id, std::optional<std::int64_t> access_expires_at);
 
+/// The answer to asking for the token-refresh lease.
+struct refresh_lease {
+  bool taken = false;                  ///< the caller holds the lease now and is the one to refresh
+  std::optional<integration_row> row;  ///< the row as it is now (none: no such integration)
+};
+
+/// Takes the row's token-refresh lease for lease_seconds if it is connected and nobody holds an unexpired
+/// lease (one conditional UPDATE, so exactly one of racing callers, in any process, gets it); otherwise
+/// only reads the row. holder: a random id of this refresh attempt.
+refresh_lease take_refresh_lease(connection& c, std::int64_t tenant_id, const std::string& provider,
+                                 const std::string& holder, std::int64_t lease_seconds);
+
+/// Stores refreshed tokens if the row is still at expected_version, and releases holder's lease either
+/// way; false if the row moved meanwhile (a reconnect, or a refresh after this lease ran out).
+bool store_refreshed_tokens(connection& c, std::int64_t tenant_id, const std::string& provider,
+                            std::int64_t expected_version, const std::string& holder, const std::string& sealed_config,
+                            const std::string& key_id, std::optional<std::int64_t> access_expires_at);
+
+/// Releases the lease if holder still holds it (the refresh failed transiently or was not needed).
+void release_refresh_lease(connection& c, std::int64_t tenant_id, const std::string& provider, const std::string& holder);
+
+/// Shopify refused a refresh: marks needs_reconnect with reason only if the row is still connected at
+/// expected_version (a refresh refused because a concurrent one had already rotated the refresh token
+/// must not disconnect the shop), and releases holder's lease. Returns whether it marked.
+bool mark_refresh_refused(connection& c, std::int64_t tenant_id, const std::string& provider,
+                          std::int64_t expected_version, const std::string& holder, const std::string& reason);
+
 /// Marks the connection as needing the user to reconnect (e.g. the refresh failed); keeps the config.
 void mark_needs_reconnect(connection& c, std::int64_t tenant_id, const std::string& provider, const std::string& reason);
 
