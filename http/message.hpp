@@ -1,7 +1,10 @@
 #pragma once
 // Plain request and response structs: what every handler sees instead of sockets or Beast types.
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/json/fwd.hpp>
+
+#include <functional>
 
 #include <map>
 #include <optional>
@@ -48,10 +51,23 @@ struct request {
 };
 
 /// One HTTP response. Headers keep their order; Set-Cookie may repeat.
+/// Where a streamed response writes its body, piece by piece (server-sent events).
+class body_stream {
+ public:
+  virtual ~body_stream() = default;
+  /// Sends one piece at once; false when the client has gone (stop then).
+  virtual boost::asio::awaitable<bool> write(std::string_view piece) = 0;
+  /// Whether the server is shutting down (stop then, too).
+  virtual bool stopping() const = 0;
+};
+
 struct response {
   unsigned status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  /// When set, the body is not `body`: the server sends the headers (chunked), then runs this until it
+  /// returns, then closes the connection.
+  std::function<boost::asio::awaitable<void>(body_stream&)> stream;
 
   /// Sets (replaces) a header.
   response& set_header(std::string_view name, std::string_view value);

@@ -3,6 +3,7 @@
 #include "log/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -174,12 +175,54 @@ struct server::impl : std::enable_shared_from_this<impl> {
       log::info("http", "request", {{"request_id", req.request_id}, {"method", req.method},
                                     {"path", req.path}, {"status", res.status}, {"ms", elapsed.count()}});
       if (options.observe) options.observe(req, res, elapsed.count());
+      if (res.stream) {
+        co_await stream_body(conn, std::move(res), version);
+        break;
+      }
       keep_alive = keep_alive && !stopping;
       if (!co_await write(conn, std::move(res), version, keep_alive)) break;
       if (!keep_alive) break;
     }
     conn->stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     conn->stream.close();
+  }
+
+  // A streamed body: chunked, each piece sent as it comes, the connection closed at the end.
+  struct chunk_writer : body_stream {
+    chunk_writer(impl& server, std::shared_ptr<connection> conn) : server(server), conn(std::move(conn)) {}
+    awaitable<bool> write(std::string_view piece) override {
+      if (gone) co_return false;
+      conn->stream.expires_after(server.options.read_timeout);
+      auto [ec, n] = co_await asio::async_write(conn->stream, bhttp::make_chunk(asio::buffer(piece)), use_tuple);
+      gone = static_cast<bool>(ec);
+      co_return !gone;
+    }
+    bool stopping() const override { return server.stopping; }
+    impl& server;
+    std::shared_ptr<connection> conn;
+    bool gone = false;
+  };
+
+  awaitable<void> stream_body(std::shared_ptr<connection> conn, response res, unsigned version) {
+    bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(res.status), version};
+    head.set(bhttp::field::server, options.server_name);
+    for (auto& [name, value] : res.headers) head.insert(name, value);
+    head.keep_alive(false);
+    head.chunked(true);
+    bhttp::response_serializer<bhttp::empty_body> sr{head};
+    conn->stream.expires_after(options.read_timeout);
+    auto [ec, n] = co_await bhttp::async_write_header(conn->stream, sr, use_tuple);
+    if (ec) co_return;
+    chunk_writer out{*this, conn};
+    try {
+      co_await res.stream(out);
+    } catch (const std::exception& e) {
+      log::warn("http", "stream failed", {{"error", e.what()}});
+    }
+    if (!out.gone) {
+      conn->stream.expires_after(options.read_timeout);
+      co_await asio::async_write(conn->stream, bhttp::make_chunk_last(), use_tuple);
+    }
   }
 
   // After refusing a request whose body is still arriving: closing with unread data makes the kernel

@@ -110,6 +110,15 @@ constexpr graphql_document order_by_id{
 })",
     250, order_fields, line_item_node};
 
+constexpr graphql_document record_counts{
+    "RecordCounts",
+    R"(query RecordCounts($ordersQuery: String) {
+  productsCount { count }
+  customersCount { count }
+  ordersCount(query: $ordersQuery) { count }
+})",
+    0, 3 * object_cost, 0};
+
 constexpr graphql_document locations_page{
     "LocationsPage",
     R"(query LocationsPage($first: Int!, $after: String) {
@@ -192,12 +201,12 @@ constexpr graphql_document bulk_operation_status{
 
 namespace {
 
-constexpr std::array<const graphql_document*, 13> documents = {
+constexpr std::array<const graphql_document*, 14> documents = {
     &products_page,         &product_variants_page, &customers_page,
     &orders_page,           &order_by_id,           &locations_page,
     &inventory_levels,      &inventory_set_quantities, &webhook_subscription_create,
     &app_uninstall,         &shop_probe,            &bulk_operation_run_query,
-    &bulk_operation_status};
+    &bulk_operation_status, &record_counts};
 
 constexpr bool all_within_limit() {
   for (const auto* d : documents)

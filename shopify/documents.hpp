@@ -45,6 +45,10 @@ extern const graphql_document orders_page;
 /// 12); variables `$id`, `$first`, `$after`. Cost 756.
 extern const graphql_document order_by_id;
 
+/// How many products, customers and orders matching `$ordersQuery` the shop has (progress totals);
+/// variables `$ordersQuery`. Cost 3.
+extern const graphql_document record_counts;
+
 /// The shop's locations, 50 a page; variables `$first`, `$after`. Cost 52.
 extern const graphql_document locations_page;
 

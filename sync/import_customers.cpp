@@ -5,6 +5,8 @@
 namespace nexsync::sync {
 
 boost::asio::awaitable<void> import_customers(run& r) {
+  auto counts = co_await r.counts();
+  if (counts.customers > 0) co_await r.set_total(counts.customers);
   std::string cursor;
   const int first = shopify::customers_page.page_size;
   for (;;) {

@@ -105,6 +105,8 @@ boost::asio::awaitable<order_walk> walk_paid_orders(run& r, std::string since, s
 }
 
 boost::asio::awaitable<void> import_orders(run& r) {
+  auto counts = co_await r.counts();
+  if (counts.paid_orders > 0) co_await r.set_total(counts.paid_orders);
   std::string since, source = "shopify_import";  // named: see reconcile_orders.cpp
   auto walk = co_await walk_paid_orders(r, since, source, shopify::orders_page.page_size, 0);
   (void)walk;

@@ -2,6 +2,8 @@
 #include "storage/inventory_repo.hpp"
 #include "sync/run.hpp"
 
+#include <algorithm>
+
 namespace nexsync::sync {
 
 namespace {
@@ -49,6 +51,10 @@ boost::asio::awaitable<void> more_variants(run& r, const boost::json::value& pro
 boost::asio::awaitable<void> import_products(run& r) {
   std::string cursor;
   const int first = shopify::products_page.page_size;
+  // Progress counts variants; Shopify counts products, so the total is estimated from the variants
+  // per product seen so far (exact once the last page is in).
+  auto counts = co_await r.counts();
+  std::int64_t products_seen = 0, variants_seen = 0;
   for (;;) {
     boost::json::object vars;
     vars["first"] = first;
@@ -72,7 +78,13 @@ boost::asio::awaitable<void> import_products(run& r) {
     auto apply = [tenant, rows, run_key](storage::connection& c) {
       return storage::upsert_items_from_shopify(c, tenant, rows, run_key);
     };
+    products_seen += static_cast<std::int64_t>(nodes->as_array().size());
+    variants_seen += static_cast<std::int64_t>(rows.size());
     auto outcomes = co_await r.env.db->query(apply);
+    if (counts.products > 0 && products_seen > 0) {
+      auto estimate = std::max(variants_seen, counts.products * variants_seen / products_seen);
+      if (estimate != r.total) co_await r.set_total(estimate);
+    }
     co_await r.record(outcomes, keys);
     auto* more = at_path(reply.body, "data.products.pageInfo.hasNextPage");
     if (!more || !more->is_bool() || !more->as_bool()) break;

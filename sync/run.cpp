@@ -50,6 +50,25 @@ boost::asio::awaitable<void> run::record(const std::vector<storage::row_outcome>
   report_progress();
 }
 
+boost::asio::awaitable<shop_counts> run::counts() {
+  shop_counts out;
+  try {
+    boost::json::object vars;
+    vars["ordersQuery"] = "financial_status:paid";
+    auto reply = co_await call(shopify::record_counts, 0, vars);
+    auto count = [&reply](std::string_view path) -> std::int64_t {
+      auto* v = at_path(reply.body, path);
+      return v && v->is_int64() ? v->as_int64() : 0;
+    };
+    out.products = count("data.productsCount.count");
+    out.customers = count("data.customersCount.count");
+    out.paid_orders = count("data.ordersCount.count");
+  } catch (const job_failure& e) {
+    log::warn("sync", "record counts unavailable", {{"tenant_id", tenant_id}, {"error", e.what()}});
+  }
+  co_return out;
+}
+
 boost::asio::awaitable<void> run::set_total(std::int64_t n) {
   total = n;
   auto tenant = tenant_id;

@@ -17,6 +17,11 @@ struct job_failure : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Record counts of a shop.
+struct shop_counts {
+  std::int64_t products = 0, customers = 0, paid_orders = 0;
+};
+
 /// The state of one running job.
 class run {
  public:
@@ -38,6 +43,9 @@ class run {
   /// Counts a page's outcomes (keys[i] names row i for the skipped list) and records them in the run.
   boost::asio::awaitable<void> record(const std::vector<storage::row_outcome>& outcomes,
                                       const std::vector<std::string>& keys);
+  /// How many products, customers and paid orders the shop has (for progress totals); zeros when
+  /// Shopify cannot say (a count is never worth failing a run for).
+  boost::asio::awaitable<shop_counts> counts();
   /// Records the expected number of rows, when known.
   boost::asio::awaitable<void> set_total(std::int64_t n);
   /// Tells the connection (and so the page) how far the run is.
