@@ -21,6 +21,7 @@ namespace nexsync::app {
 class metrics;
 struct sync_services;
 class webhook_ingest;
+class shop_tenant_cache;
 
 /// Shared, thread-safe services of the running server.
 struct context {
@@ -38,6 +39,8 @@ struct context {
   std::shared_ptr<shopify::admin_client> shopify;
   /// Group commit of verified webhooks (built with the webhook route; set its after-commit hook).
   std::shared_ptr<webhook_ingest> webhooks;
+  /// Shop -> tenant for webhook deliveries (built with the webhook route).
+  std::shared_ptr<shop_tenant_cache> webhook_shops;
 
   /// The actor runtime, rate limiter, shop connections and sync jobs (started by the instance).
   std::shared_ptr<sync_services> sync;

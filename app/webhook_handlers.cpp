@@ -1,5 +1,6 @@
 #include "app/webhook_handlers.hpp"
 
+#include "app/shop_tenant_cache.hpp"
 #include "app/webhook_ingest.hpp"
 #include "crypto/encoding.hpp"
 #include "log/log.hpp"
@@ -164,12 +165,18 @@ boost::asio::awaitable<http::response> receive(context& ctx, http::request& req)
     // 4. The tenant that owns the shop (never the header's word alone).
     auto shop_domain = ev.shop_domain;
     bool former = reaches_former_tenant(ev.topic);
-    auto lookup = [shop_domain, former](storage::connection& c) {
-      auto t = storage::shop_holder(c, std::string{provider}, shop_domain);
-      if (!t && former) t = storage::webhook_shop_tenant(c, shop_domain, true);
-      return t;
-    };
-    auto tenant = co_await ctx.db->query(lookup);
+    auto tenant = ctx.webhook_shops->find(shop_domain);
+    if (!tenant) {
+      auto lookup = [shop_domain, former](storage::connection& c) {
+        auto holder = storage::shop_holder(c, std::string{provider}, shop_domain);
+        bool current = holder.has_value();
+        if (!holder && former) holder = storage::webhook_shop_tenant(c, shop_domain, true);
+        return std::make_pair(holder, current);
+      };
+      auto [found, current] = co_await ctx.db->query(lookup);
+      if (found && current) ctx.webhook_shops->remember(shop_domain, *found);
+      tenant = found;
+    }
     if (!tenant) {
       log::warn("webhooks", "rejected: unknown shop", {{"request_id", req.request_id}, {"shop", ev.shop_domain}});
       co_return http::response::json_error(401, "unknown_shop", "No account is connected to this shop.");
@@ -196,6 +203,7 @@ boost::asio::awaitable<http::response> receive(context& ctx, http::request& req)
         tx.commit();
       };
       co_await ctx.db->query(uninstall);
+      ctx.webhook_shops->forget(shop_domain);
       log::info("webhooks", "app uninstalled", {{"request_id", req.request_id}, {"tenant_id", t}});
     } else if (act && topic_name == "customers/redact") {
       std::string customer_id, email;
@@ -235,7 +243,8 @@ boost::asio::awaitable<http::response> receive(context& ctx, http::request& req)
 }  // namespace
 
 void add_webhook_routes(http::router& r, context& ctx) {
-  if (!ctx.webhooks) ctx.webhooks = std::make_shared<webhook_ingest>(ctx.db);
+  if (!ctx.webhooks) ctx.webhooks = make_webhook_ingest(ctx.db, ctx.settings.db_pool_size);
+  if (!ctx.webhook_shops) ctx.webhook_shops = std::make_shared<shop_tenant_cache>();
   r.add("POST", "/api/webhooks/shopify", [&ctx](http::request& req) { return receive(ctx, req); });
 }
 

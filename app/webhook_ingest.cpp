@@ -4,8 +4,10 @@
 
 namespace nexsync::app {
 
-webhook_ingest::webhook_ingest(std::shared_ptr<storage::pool> db, std::size_t max_batch, std::size_t max_waiting)
-    : db_(std::move(db)), max_batch_(max_batch ? max_batch : 1), max_waiting_(max_waiting) {}
+webhook_ingest::webhook_ingest(std::shared_ptr<storage::pool> db, std::size_t max_batch, std::size_t max_waiting,
+                               std::size_t max_in_flight)
+    : db_(std::move(db)), max_batch_(max_batch ? max_batch : 1), max_waiting_(max_waiting),
+      max_in_flight_(max_in_flight ? max_in_flight : 1) {}
 
 void webhook_ingest::set_after_commit(after_commit_hook hook) {
   std::lock_guard lock{mutex_};
@@ -21,7 +23,7 @@ void webhook_ingest::enqueue(storage::new_webhook_event event, completion done) 
   }
   ++submitted_;
   waiting_.push_back({std::move(event), std::move(done)});
-  if (!in_flight_) start_batch_locked(lock);  // idle: write this one now, no added latency
+  if (in_flight_ < max_in_flight_) start_batch_locked(lock);  // a free slot: write it now, no added latency
 }
 
 // Takes up to max_batch waiting events and hands them to the pool as one statement.
@@ -34,7 +36,7 @@ void webhook_ingest::start_batch_locked(std::unique_lock<std::mutex>& lock) {
     waiting_.pop_front();
   }
   if (rows.empty()) return;
-  in_flight_ = true;
+  ++in_flight_;
   lock.unlock();
   auto batch = std::make_shared<std::vector<storage::new_webhook_event>>(std::move(rows));
   auto job = [batch](storage::connection& c) { return storage::insert_events(c, *batch); };
@@ -75,7 +77,7 @@ void webhook_ingest::finish_batch(std::vector<completion> done, const std::vecto
   // Handlers are woken after the hook ran, so whatever the hook forwards is on its way before the 2xx.
   for (std::size_t i = 0; i < done.size(); ++i) done[i](e, e ? storage::inserted_event{} : results[i]);
   std::unique_lock lock{mutex_};
-  in_flight_ = false;
+  --in_flight_;
   if (!waiting_.empty()) start_batch_locked(lock);  // what accumulated meanwhile goes as the next batch
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // Group commit of verified webhooks: handlers hand events in, the batcher writes them with ONE
 // storage::insert_events per batch through the pool and completes each waiting handler only after its
-// batch committed. A lone event is written at once; while a batch is in flight the next accumulates
-// (up to max_batch). Never blocks the caller's thread: the database work runs on the pool's threads.
+// batch committed. A lone event is written at once; up to max_in_flight batches commit at the same time
+// on different pool connections (PostgreSQL then shares WAL flushes between them), and while they are
+// in flight the next accumulates (up to max_batch). Never blocks the caller's thread.
 
 #include "storage/pool.hpp"
 #include "storage/webhook_events_repo.hpp"
@@ -37,7 +38,8 @@ class webhook_ingest : public std::enable_shared_from_this<webhook_ingest> {
   using after_commit_hook =
       std::function<void(std::int64_t tenant_id, const std::string& shop_domain, const std::string& topic, std::int64_t event_id)>;
 
-  webhook_ingest(std::shared_ptr<storage::pool> db, std::size_t max_batch = 500, std::size_t max_waiting = 10000);
+  webhook_ingest(std::shared_ptr<storage::pool> db, std::size_t max_batch = 500, std::size_t max_waiting = 10000,
+                 std::size_t max_in_flight = 2);
 
   /// Stores one event; completes with (exception_ptr, inserted_event) on the handler's executor after
   /// the batch holding it committed (an exception when the batch failed: nothing of it was stored).
@@ -83,10 +85,18 @@ class webhook_ingest : public std::enable_shared_from_this<webhook_ingest> {
   std::size_t max_waiting_;
   std::mutex mutex_;
   std::deque<waiter> waiting_;
-  bool in_flight_ = false;
+  std::size_t max_in_flight_;
+  std::size_t in_flight_ = 0;
   after_commit_hook hook_;
   std::atomic<std::uint64_t> statements_{0};
   std::atomic<std::uint64_t> submitted_{0};
 };
+
+/// The server's batcher: as many batches in flight as the pool has connections but one (which stays
+/// free for the tenant lookup and everything else).
+inline std::shared_ptr<webhook_ingest> make_webhook_ingest(std::shared_ptr<storage::pool> db, std::int64_t pool_size) {
+  auto in_flight = static_cast<std::size_t>(pool_size > 2 ? pool_size - 1 : 1);
+  return std::make_shared<webhook_ingest>(std::move(db), 500, 10000, in_flight);
+}
 
 }  // namespace nexsync::app

@@ -67,7 +67,7 @@ std::vector<inserted_event> insert_events(connection& c, const std::vector<new_w
       "  SELECT tenant_id, shop_domain, topic, webhook_id, NULLIF(event_id, ''), NULLIF(api_version, ''),"
       "         NULLIF(triggered_at, ''), payload, status, NULLIF(reason, ''),"
       "         CASE WHEN status IN ('applied', 'skipped') THEN now() END"
-      "  FROM input WHERE k = 1 ORDER BY n"
+      "  FROM input WHERE k = 1 ORDER BY webhook_id"  // one lock order: concurrent batches cannot deadlock
       "  ON CONFLICT (webhook_id) DO NOTHING"
       "  RETURNING id, webhook_id, status, tenant_id"
       ")"
