@@ -60,6 +60,22 @@ shop_stats read_shop_stats(stack& s, const std::string& shop) {
   return st;
 }
 
+std::vector<order_ref> sim_orders(stack& s, const std::string& shop) {
+  auto v = parse_json(s.sim_control("GET", "/_sim/shops/" + shop + "/orders").body).as_object();
+  std::vector<order_ref> out;
+  for (auto& o : v["orders"].as_array()) {
+    auto& obj = o.as_object();
+    std::string id{obj.at("id").as_string()};
+    std::string name{obj.at("name").as_string()};
+    order_ref r;
+    r.shop = shop;
+    r.id = std::stoull(id.substr(id.rfind('/') + 1));
+    r.number = std::stoull(name.substr(name.find_first_of("0123456789")));
+    out.push_back(r);
+  }
+  return out;
+}
+
 void reset_shop_stats(stack& s, const std::string& shop) { s.sim_control("DELETE", "/_sim/shops/" + shop + "/stats"); }
 
 }  // namespace nexsync::bench

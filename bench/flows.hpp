@@ -1,6 +1,7 @@
 #pragma once
 // Flows several scenarios share: a Sync click waited for, the simulator's per-shop counters.
 
+#include "bench/orders.hpp"
 #include "bench/stack.hpp"
 
 #include <boost/json/object.hpp>
@@ -28,6 +29,9 @@ struct shop_stats {
   double maximum = 0, available = 0, restore_rate = 0;
 };
 shop_stats read_shop_stats(stack& s, const std::string& shop);
+/// The orders of a simulator shop (GET /_sim/shops/{shop}/orders).
+std::vector<order_ref> sim_orders(stack& s, const std::string& shop);
+
 /// Resets a shop's counters.
 void reset_shop_stats(stack& s, const std::string& shop);
 

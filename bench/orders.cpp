@@ -112,13 +112,13 @@ std::string webhook_signature(const std::string& secret, const std::string& body
   return crypto::base64_encode(crypto::hmac_sha256(secret, body));
 }
 
-std::vector<signed_body> signed_ring(const std::vector<std::string>& shops, int n, const std::string& secret) {
+std::vector<signed_body> signed_ring(const std::vector<order_ref>& orders, int n, const std::string& secret) {
   std::vector<signed_body> ring;
   for (int i = 0; i < n; ++i) {
-    auto& shop = shops[static_cast<std::size_t>(i) % shops.size()];
+    auto& o = orders[static_cast<std::size_t>(i) % orders.size()];
     signed_body b;
-    b.shop_domain = shop + ".myshopify.com";
-    b.body = order_created_body(shop, 9000000000ULL + static_cast<std::uint64_t>(i), 1001 + static_cast<std::uint64_t>(i), 1 + i % 3);
+    b.shop_domain = o.shop + ".myshopify.com";
+    b.body = order_created_body(o.shop, o.id, o.number, 1 + i % 3);
     b.hmac = webhook_signature(secret, b.body);
     ring.push_back(std::move(b));
   }

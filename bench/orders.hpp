@@ -23,8 +23,15 @@ struct signed_body {
   std::string hmac;
 };
 
-/// n distinct signed orders/create bodies spread over shops (subdomains).
-std::vector<signed_body> signed_ring(const std::vector<std::string>& shops, int n, const std::string& secret);
+/// An order that exists in a simulator shop (so nexsync's apply, which re-reads it, finds it).
+struct order_ref {
+  std::string shop;          ///< subdomain
+  std::uint64_t id = 0;      ///< numeric (legacy) id
+  std::uint64_t number = 0;  ///< order number (name without '#')
+};
+
+/// n signed orders/create bodies, round-robin over orders.
+std::vector<signed_body> signed_ring(const std::vector<order_ref>& orders, int n, const std::string& secret);
 
 /// Request seq: POST /api/webhooks/shopify with ring[seq % size], Shopify's headers and the unique webhook
 /// id prefix + seq. The ring must outlive the maker.

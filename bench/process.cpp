@@ -137,6 +137,8 @@ child::child(spawn_options o) : o_(std::move(o)) {
     ::close(log);
     auto tail = log_tail();
     stop();
+    ::close(out_fd_);
+    out_fd_ = -1;
     throw std::runtime_error(o_.argv[0] + " did not become ready; its log (" + o_.log_path + "):\n" + tail);
   }
   // Keep draining stdout into the log so the child never blocks on a full pipe.

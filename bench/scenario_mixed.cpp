@@ -33,11 +33,13 @@ boost::json::object run_mixed(const stack_options& so, const mixed_options& o, s
   s.connect(importer, import_shop);
   for (int i = 1; i < 4; ++i) {
     auto shop = s.shop_name("bench-mixed-" + std::to_string(i));
-    s.create_shop(boost::json::object{{"name", shop}, {"plan", "standard"}, {"products", 5}, {"customers", 5}, {"orders", 0}, {"locations", 1}});
+    s.create_shop(boost::json::object{{"name", shop}, {"plan", "standard"}, {"products", 5}, {"customers", 5}, {"orders", 64}, {"locations", 1}});
     s.connect(tenants[static_cast<std::size_t>(i)], shop);
   }
-  std::vector<std::string> flood_shops{tenants[2].shop, tenants[3].shop};
-  auto ring = signed_ring(flood_shops, 512, s.app_secret());
+  auto orders = sim_orders(s, tenants[2].shop);
+  auto more = sim_orders(s, tenants[3].shop);
+  orders.insert(orders.end(), more.begin(), more.end());
+  auto ring = signed_ring(orders, 512, s.app_secret());
   std::random_device rd;
   auto prefix = "bench-mixed-" + std::to_string(rd() % 1000000) + "-";
 

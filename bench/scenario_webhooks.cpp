@@ -2,6 +2,7 @@
 // to POST /api/webhooks/shopify at concurrency C, as fast as acknowledged and then at half that rate;
 // afterwards every 2xx webhook id must be in webhook_events exactly once.
 
+#include "bench/flows.hpp"
 #include "bench/load.hpp"
 #include "bench/orders.hpp"
 #include "bench/scenarios.hpp"
@@ -38,15 +39,19 @@ boost::json::object run_webhooks(const stack_options& so, const webhooks_options
   auto tenants = s.add_tenants("wh", o.shops);
   for (int i = 0; i < o.shops; ++i) {
     auto shop = s.shop_name("bench-wh-" + std::to_string(i));
-    s.create_shop(boost::json::object{{"name", shop}, {"plan", "standard"}, {"products", 5}, {"customers", 5}, {"orders", 0}});
+    s.create_shop(boost::json::object{{"name", shop}, {"plan", "standard"}, {"products", 5}, {"customers", 5}, {"orders", 64}});
     s.connect(tenants[static_cast<std::size_t>(i)], shop);
   }
   out << "webhooks: " << o.shops << " shops connected through OAuth; PostgreSQL: " << s.db().describe() << "\n";
 
-  // 1024 distinct signed bodies (distinct orders across the shops); webhook ids are unique per request.
-  std::vector<std::string> shops;
-  for (auto& t : tenants) shops.push_back(t.shop);
-  auto ring = signed_ring(shops, 1024, s.app_secret());
+  // 1024 signed bodies about the shops' real orders (nexsync re-reads each stored order from the shop);
+  // webhook ids are unique per request.
+  std::vector<order_ref> orders;
+  for (auto& t : tenants) {
+    auto some = sim_orders(s, t.shop);
+    orders.insert(orders.end(), some.begin(), some.end());
+  }
+  auto ring = signed_ring(orders, 1024, s.app_secret());
   std::size_t bytes = 0;
   for (auto& b : ring) bytes += b.body.size();
   std::random_device rd;
