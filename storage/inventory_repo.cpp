@@ -1,6 +1,7 @@
 #include "storage/inventory_repo.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace nexsync::storage {
@@ -141,81 +142,234 @@ param nonempty(const std::string& s) {
 
 }  // namespace
 
+namespace {
+
+// A row that passed the checks, with what the statements need.
+struct candidate {
+  std::size_t index;   // into the page's rows (and outcomes)
+  std::string sku;     // trimmed
+  std::string digest;  // digest_input of the fields that define "changed"
+};
+
+std::string bigint_array(const std::vector<std::int64_t>& values) {
+  std::string out = "{";
+  for (auto v : values) {
+    if (out.size() > 1) out.push_back(',');
+    out += std::to_string(v);
+  }
+  out.push_back('}');
+  return out;
+}
+
+// One row the slow way: its own statements inside a savepoint (a refused row skips as "conflict").
+row_outcome upsert_one(connection& c, std::int64_t tenant_id, const shopify_item_row& row, const candidate& k,
+                       const param& run) {
+  row_outcome o;
+  auto failed = within_savepoint(c, [&] {
+    auto existing = c.exec(
+        "SELECT id, shopify_variant_id IS NOT DISTINCT FROM $3, content_digest IS NOT DISTINCT FROM md5($4),"
+        " last_import_run IS NOT DISTINCT FROM $5 AND $5 IS NOT NULL"
+        " FROM inventory_items WHERE tenant_id = $1 AND sku = $2 FOR UPDATE",
+        params{tenant_id, k.sku, nonempty(row.variant_id), k.digest, run});
+    if (existing.rows() == 0) {
+      auto created = c.exec(
+          "INSERT INTO inventory_items (tenant_id, sku, title, variant_title, price, shopify_product_id,"
+          " shopify_variant_id, shopify_inventory_item_id, content_digest, last_import_run, last_synced_at)"
+          " VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, md5($9), $10, now())"
+          " ON CONFLICT (tenant_id, sku) DO NOTHING RETURNING id",
+          params{tenant_id, k.sku, row.title, row.variant_title, row.price, nonempty(row.product_id),
+                 nonempty(row.variant_id), nonempty(row.inventory_item_id), k.digest, run});
+      if (created.rows() == 1) {
+        o.status = row_status::created;
+        o.id = created.int64(0, 0);
+        if (row.quantity && *row.quantity != 0)
+          insert_movement(c, tenant_id, o.id, "import_baseline", *row.quantity, "Quantity imported from Shopify",
+                          std::nullopt);
+        return;
+      }
+      // Someone added the SKU since our SELECT (READ COMMITTED); lock and treat it as existing.
+      existing = c.exec(
+          "SELECT id, shopify_variant_id IS NOT DISTINCT FROM $3, content_digest IS NOT DISTINCT FROM md5($4),"
+          " last_import_run IS NOT DISTINCT FROM $5 AND $5 IS NOT NULL"
+          " FROM inventory_items WHERE tenant_id = $1 AND sku = $2 FOR UPDATE",
+          params{tenant_id, k.sku, nonempty(row.variant_id), k.digest, run});
+    }
+    o.id = existing.int64(0, 0);
+    bool same_variant = existing.boolean(0, 1), same_digest = existing.boolean(0, 2), same_run = existing.boolean(0, 3);
+    if (same_run && !same_variant) {
+      o.reason = "duplicate_sku";
+      return;
+    }
+    if (same_variant && same_digest) {
+      c.exec("UPDATE inventory_items SET last_synced_at = now(), last_import_run = $3 WHERE tenant_id = $1 AND id = $2",
+             params{tenant_id, o.id, run});
+      o.reason = "unchanged";
+      return;
+    }
+    c.exec(
+        "UPDATE inventory_items SET title = $3, variant_title = $4, price = $5::numeric, shopify_product_id = $6,"
+        " shopify_variant_id = $7, shopify_inventory_item_id = $8, content_digest = md5($9), last_import_run = $10,"
+        " last_synced_at = now(), updated_at = now() WHERE tenant_id = $1 AND id = $2",
+        params{tenant_id, o.id, row.title, row.variant_title, row.price, nonempty(row.product_id),
+               nonempty(row.variant_id), nonempty(row.inventory_item_id), k.digest, run});
+    o.status = row_status::updated;
+  });
+  if (!failed.empty()) o = row_outcome{row_status::skipped, "conflict", 0};
+  return o;
+}
+
+// The whole page in a handful of set-based statements (the same decisions as upsert_one). False when a
+// concurrent writer created one of the SKUs in between: the caller then redoes the page row by row.
+bool upsert_page(connection& c, std::int64_t tenant_id, const std::vector<shopify_item_row>& rows,
+                 const std::vector<candidate>& todo, const param& run, std::vector<row_outcome>& out) {
+  std::vector<std::string> skus, digests, variants;
+  for (auto& k : todo) {
+    skus.push_back(k.sku);
+    digests.push_back(k.digest);
+    variants.push_back(rows[k.index].variant_id);
+  }
+  // Lock the existing items in SKU order (the lock order every writer of a page uses).
+  auto existing = c.exec(
+      "SELECT u.n, i.id, i.shopify_variant_id IS NOT DISTINCT FROM NULLIF(u.v, ''),"
+      " i.content_digest IS NOT DISTINCT FROM md5(u.d), i.last_import_run IS NOT DISTINCT FROM $5 AND $5 IS NOT NULL"
+      " FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u(sku, d, v, n)"
+      " JOIN inventory_items i ON i.tenant_id = $1 AND i.sku = u.sku ORDER BY i.sku FOR UPDATE OF i",
+      params{tenant_id, text_array(skus), text_array(digests), text_array(variants), run});
+  std::vector<bool> found(todo.size(), false);
+  std::vector<std::int64_t> unchanged;
+  std::vector<const candidate*> updates, creates;
+  std::vector<std::int64_t> update_ids;
+  for (int r = 0; r < existing.rows(); ++r) {
+    auto n = static_cast<std::size_t>(existing.int64(r, 0)) - 1;
+    found[n] = true;
+    auto& o = out[todo[n].index];
+    o.id = existing.int64(r, 1);
+    bool same_variant = existing.boolean(r, 2), same_digest = existing.boolean(r, 3), same_run = existing.boolean(r, 4);
+    if (same_run && !same_variant) {
+      o.reason = "duplicate_sku";
+    } else if (same_variant && same_digest) {
+      o.reason = "unchanged";
+      unchanged.push_back(o.id);
+    } else {
+      o.status = row_status::updated;
+      updates.push_back(&todo[n]);
+      update_ids.push_back(o.id);
+    }
+  }
+  for (std::size_t n = 0; n < todo.size(); ++n)
+    if (!found[n]) creates.push_back(&todo[n]);
+
+  auto columns = [&rows](const std::vector<const candidate*>& list) {
+    std::vector<std::string> sku, title, variant_title, price, product, variant, item, digest;
+    for (auto* k : list) {
+      auto& row = rows[k->index];
+      sku.push_back(k->sku);
+      title.push_back(row.title);
+      variant_title.push_back(row.variant_title);
+      price.push_back(row.price);
+      product.push_back(row.product_id);
+      variant.push_back(row.variant_id);
+      item.push_back(row.inventory_item_id);
+      digest.push_back(k->digest);
+    }
+    return std::vector<std::string>{text_array(sku),     text_array(title),   text_array(variant_title),
+                                    text_array(price),   text_array(product), text_array(variant),
+                                    text_array(item),    text_array(digest)};
+  };
+  if (!unchanged.empty())
+    c.exec("UPDATE inventory_items SET last_synced_at = now(), last_import_run = $3"
+           " WHERE tenant_id = $1 AND id = ANY($2::bigint[])",
+           params{tenant_id, bigint_array(unchanged), run});
+  if (!updates.empty()) {
+    auto a = columns(updates);
+    c.exec(
+        "UPDATE inventory_items i SET title = u.title, variant_title = u.vt, price = u.price::numeric,"
+        " shopify_product_id = NULLIF(u.p, ''), shopify_variant_id = NULLIF(u.v, ''),"
+        " shopify_inventory_item_id = NULLIF(u.ii, ''), content_digest = md5(u.d), last_import_run = $11,"
+        " last_synced_at = now(), updated_at = now()"
+        " FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],"
+        "             $9::text[], $10::text[]) AS u(id, sku, title, vt, price, p, v, ii, d)"
+        " WHERE i.tenant_id = $1 AND i.id = u.id",
+        params{tenant_id, bigint_array(update_ids), a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], run});
+  }
+  if (!creates.empty()) {
+    auto a = columns(creates);
+    auto created = c.exec(
+        "INSERT INTO inventory_items (tenant_id, sku, title, variant_title, price, shopify_product_id,"
+        " shopify_variant_id, shopify_inventory_item_id, content_digest, last_import_run, last_synced_at)"
+        " SELECT $1, u.sku, u.title, u.vt, u.price::numeric, NULLIF(u.p, ''), NULLIF(u.v, ''), NULLIF(u.ii, ''),"
+        "        md5(u.d), $10, now()"
+        " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])"
+        "      WITH ORDINALITY AS u(sku, title, vt, price, p, v, ii, d, n)"
+        " ORDER BY u.sku ON CONFLICT (tenant_id, sku) DO NOTHING RETURNING id, sku",
+        params{tenant_id, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], run});
+    if (created.rows() != static_cast<int>(creates.size())) return false;  // a concurrent writer: row by row
+    std::map<std::string, std::int64_t> ids;
+    for (int r = 0; r < created.rows(); ++r) ids.emplace(created.get(r, 1), created.int64(r, 0));
+    std::vector<std::int64_t> moved_ids, deltas;
+    for (auto* k : creates) {
+      auto& o = out[k->index];
+      o.status = row_status::created;
+      o.id = ids.at(k->sku);
+      auto& q = rows[k->index].quantity;
+      if (q && *q != 0) {
+        moved_ids.push_back(o.id);
+        deltas.push_back(*q);
+      }
+    }
+    if (!moved_ids.empty())
+      c.exec("INSERT INTO stock_movements (tenant_id, item_id, kind, delta, note)"
+             " SELECT $1, u.id, 'import_baseline', u.q, 'Quantity imported from Shopify'"
+             " FROM unnest($2::bigint[], $3::bigint[]) AS u(id, q) ORDER BY u.id",
+             params{tenant_id, bigint_array(moved_ids), bigint_array(deltas)});
+  }
+  return true;
+}
+
+}  // namespace
+
 std::vector<row_outcome> upsert_items_from_shopify(connection& c, std::int64_t tenant_id,
                                                    const std::vector<shopify_item_row>& rows, std::string_view run_id) {
   std::vector<row_outcome> out(rows.size());
   std::set<std::string> seen;
-  transaction tx{c};
+  std::vector<candidate> todo;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     auto& row = rows[i];
-    auto& o = out[i];
     auto sku = trimmed(row.sku);
     if (sku.empty()) {
-      o.reason = "no_sku";
+      out[i].reason = "no_sku";
       continue;
     }
     if (!seen.insert(sku).second) {
-      o.reason = "duplicate_sku";
+      out[i].reason = "duplicate_sku";
       continue;
     }
     if (auto problem = check_item_row(row, sku); !problem.empty()) {
-      o.reason = problem;
+      out[i].reason = problem;
       continue;
     }
     auto digest = digest_input({row.title, row.variant_title, row.price, row.product_id, row.variant_id,
                                 row.inventory_item_id});
-    auto run = run_id.empty() ? param{} : param{std::string{run_id}};
-    auto failed = within_savepoint(c, [&] {
-      auto existing = c.exec(
-          "SELECT id, shopify_variant_id IS NOT DISTINCT FROM $3, content_digest IS NOT DISTINCT FROM md5($4),"
-          " last_import_run IS NOT DISTINCT FROM $5 AND $5 IS NOT NULL"
-          " FROM inventory_items WHERE tenant_id = $1 AND sku = $2 FOR UPDATE",
-          params{tenant_id, sku, nonempty(row.variant_id), digest, run});
-      if (existing.rows() == 0) {
-        auto created = c.exec(
-            "INSERT INTO inventory_items (tenant_id, sku, title, variant_title, price, shopify_product_id,"
-            " shopify_variant_id, shopify_inventory_item_id, content_digest, last_import_run, last_synced_at)"
-            " VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, md5($9), $10, now())"
-            " ON CONFLICT (tenant_id, sku) DO NOTHING RETURNING id",
-            params{tenant_id, sku, row.title, row.variant_title, row.price, nonempty(row.product_id),
-                   nonempty(row.variant_id), nonempty(row.inventory_item_id), digest, run});
-        if (created.rows() == 1) {
-          o.status = row_status::created;
-          o.id = created.int64(0, 0);
-          if (row.quantity && *row.quantity != 0)
-            insert_movement(c, tenant_id, o.id, "import_baseline", *row.quantity, "Quantity imported from Shopify",
-                            std::nullopt);
-          return;
-        }
-        // Someone added the SKU since our SELECT (READ COMMITTED); lock and treat it as existing.
-        existing = c.exec(
-            "SELECT id, shopify_variant_id IS NOT DISTINCT FROM $3, content_digest IS NOT DISTINCT FROM md5($4),"
-            " last_import_run IS NOT DISTINCT FROM $5 AND $5 IS NOT NULL"
-            " FROM inventory_items WHERE tenant_id = $1 AND sku = $2 FOR UPDATE",
-            params{tenant_id, sku, nonempty(row.variant_id), digest, run});
-      }
-      o.id = existing.int64(0, 0);
-      bool same_variant = existing.boolean(0, 1), same_digest = existing.boolean(0, 2),
-           same_run = existing.boolean(0, 3);
-      if (same_run && !same_variant) {
-        o.reason = "duplicate_sku";
-        return;
-      }
-      if (same_variant && same_digest) {
-        c.exec("UPDATE inventory_items SET last_synced_at = now(), last_import_run = $3 WHERE tenant_id = $1 AND id = $2",
-               params{tenant_id, o.id, run});
-        o.reason = "unchanged";
-        return;
-      }
-      c.exec(
-          "UPDATE inventory_items SET title = $3, variant_title = $4, price = $5::numeric, shopify_product_id = $6,"
-          " shopify_variant_id = $7, shopify_inventory_item_id = $8, content_digest = md5($9), last_import_run = $10,"
-          " last_synced_at = now(), updated_at = now() WHERE tenant_id = $1 AND id = $2",
-          params{tenant_id, o.id, row.title, row.variant_title, row.price, nonempty(row.product_id),
-                 nonempty(row.variant_id), nonempty(row.inventory_item_id), digest, run});
-      o.status = row_status::updated;
-    });
-    if (!failed.empty()) o = row_outcome{row_status::skipped, "conflict", 0};
+    todo.push_back({i, std::move(sku), std::move(digest)});
+  }
+  auto run = run_id.empty() ? param{} : param{std::string{run_id}};
+  transaction tx{c};
+  // Set-based first; if a statement refuses the page (a row PostgreSQL rejects) or a concurrent writer
+  // interferes, the page is redone row by row so every other row still lands.
+  bool done = false;
+  if (!todo.empty()) {
+    c.exec_script("SAVEPOINT upsert_page");
+    try {
+      done = upsert_page(c, tenant_id, rows, todo, run, out);
+    } catch (const query_error& e) {
+      if (!e.sqlstate.starts_with("22") && !e.sqlstate.starts_with("23")) throw;
+    }
+    if (done) {
+      c.exec_script("RELEASE SAVEPOINT upsert_page");
+    } else {
+      c.exec_script("ROLLBACK TO SAVEPOINT upsert_page");
+      for (auto& k : todo) out[k.index] = upsert_one(c, tenant_id, rows[k.index], k, run);
+    }
   }
   tx.commit();
   return out;

@@ -247,3 +247,42 @@ TEST_CASE("lists search SKU and title and page through the results") {
   CHECK(storage::list_items(c, t, {"%", 1, 50}).total == 1);  // LIKE wildcards are literal
   CHECK(storage::list_items(c, t, {"_", 1, 50}).total == 1);
 }
+
+TEST_CASE("two imports of overlapping new SKUs at once: each SKU once, its baseline once") {
+  test::database db;
+  storage::connection setup{db.url};
+  auto t = storage::create_tenant(setup, "Acme");
+  // Two pages sharing half their SKUs, written by two connections at the same time, several rounds:
+  // one page's set-based insert meets the other's uncommitted rows and falls back to row by row.
+  auto page = [](int from) {
+    std::vector<storage::shopify_item_row> rows;
+    for (int i = from; i < from + 120; ++i) {
+      auto n = std::to_string(i);
+      rows.push_back({"S-" + n, "Item " + n, "", "10.00", 5, "p" + n, "v" + n, "ii" + n});
+    }
+    return rows;
+  };
+  for (int round = 0; round < 5; ++round) {
+    auto base = round * 1000;
+    std::vector<storage::row_outcome> a, b;
+    std::thread one([&] {
+      storage::connection c{db.url};
+      a = storage::upsert_items_from_shopify(c, t, page(base), "run-a" + std::to_string(round));
+    });
+    std::thread two([&] {
+      storage::connection c{db.url};
+      b = storage::upsert_items_from_shopify(c, t, page(base + 60), "run-b" + std::to_string(round));
+    });
+    one.join();
+    two.join();
+    int created = 0;
+    for (auto& o : a) created += o.status == storage::row_status::created;
+    for (auto& o : b) created += o.status == storage::row_status::created;
+    CHECK(created == 180);  // 180 distinct SKUs, each created by exactly one of the two
+  }
+  auto count = setup.exec("SELECT count(*), count(DISTINCT sku), sum(quantity) FROM inventory_items WHERE tenant_id = $1",
+                          storage::params{t});
+  CHECK(count.int64(0, 0) == 900);
+  CHECK(count.int64(0, 1) == 900);
+  CHECK(count.int64(0, 2) == 900 * 5);  // one baseline movement per item, never two
+}
