@@ -80,7 +80,7 @@ constexpr graphql_document customers_page{
 constexpr graphql_document orders_page{
     "OrdersPage",
     R"(query OrdersPage($first: Int!, $after: String, $query: String) {
-  orders(first: $first, after: $after, query: $query) {
+  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
     pageInfo { hasNextPage endCursor }
     nodes {
       id name createdAt updatedAt displayFinancialStatus

@@ -37,8 +37,8 @@ extern const graphql_document product_variants_page;
 /// `$first`, `$after`, `$query`. Cost 502.
 extern const graphql_document customers_page;
 
-/// Orders, 20 a page, each with its first 12 line items; variables `$first`, `$after`, `$query`
-/// (e.g. `financial_status:paid updated_at:>='…'`). Cost 842.
+/// Orders, 20 a page, oldest update first, each with its first 12 line items; variables `$first`,
+/// `$after`, `$query` (e.g. `financial_status:paid updated_at:>='…'`). Cost 842.
 extern const graphql_document orders_page;
 
 /// One order by id with up to 250 line items a page (webhook apply, or line items beyond the first

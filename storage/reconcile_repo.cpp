@@ -31,6 +31,26 @@ void set_walk_mark(connection& c, std::int64_t tenant_id, const std::string& kin
          params{tenant_id, started_at});
 }
 
+std::optional<sweep_resume> find_sweep_resume(connection& c, std::int64_t tenant_id) {
+  auto r = c.exec("SELECT extract(epoch FROM sweep_resume_from)::bigint, sweep_resume_cursor FROM integrations"
+                  " WHERE tenant_id = $1 AND provider = 'shopify' AND sweep_resume_cursor IS NOT NULL",
+                  params{tenant_id});
+  if (r.rows() == 0 || r.is_null(0, 0)) return std::nullopt;
+  return sweep_resume{r.int64(0, 0), r.get(0, 1)};
+}
+
+void set_sweep_resume(connection& c, std::int64_t tenant_id, const std::optional<sweep_resume>& resume) {
+  if (!resume) {
+    c.exec("UPDATE integrations SET sweep_resume_from = NULL, sweep_resume_cursor = NULL"
+           " WHERE tenant_id = $1 AND provider = 'shopify'",
+           params{tenant_id});
+    return;
+  }
+  c.exec("UPDATE integrations SET sweep_resume_from = to_timestamp($2), sweep_resume_cursor = $3"
+         " WHERE tenant_id = $1 AND provider = 'shopify'",
+         params{tenant_id, resume->window_from, resume->cursor});
+}
+
 std::vector<std::string> orders_without_sale(connection& c, std::int64_t tenant_id, const std::vector<std::string>& order_ids) {
   if (order_ids.empty()) return {};
   auto r = c.exec(

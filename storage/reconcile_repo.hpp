@@ -34,6 +34,17 @@ std::optional<std::int64_t> walk_mark(connection& c, std::int64_t tenant_id, con
 /// Moves the mark of this kind to started_at (Unix seconds): only after a complete walk.
 void set_walk_mark(connection& c, std::int64_t tenant_id, const std::string& kind, std::int64_t started_at);
 
+/// Where a capped sweep stopped: the start of the window it walked (Unix seconds) and the cursor after
+/// its last page.
+struct sweep_resume {
+  std::int64_t window_from = 0;
+  std::string cursor;
+};
+/// The stored resume point of the tenant's sweep, if its last sweep stopped at the cap.
+std::optional<sweep_resume> find_sweep_resume(connection& c, std::int64_t tenant_id);
+/// Stores (or, with nullopt, clears) the sweep's resume point.
+void set_sweep_resume(connection& c, std::int64_t tenant_id, const std::optional<sweep_resume>& resume);
+
 /// The Shopify order ids (gids) of this list that have no sale in this tenant.
 std::vector<std::string> orders_without_sale(connection& c, std::int64_t tenant_id, const std::vector<std::string>& order_ids);
 

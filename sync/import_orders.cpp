@@ -54,12 +54,11 @@ boost::asio::awaitable<void> more_lines(run& r, storage::order_row& order, std::
 }
 
 boost::asio::awaitable<order_walk> walk_paid_orders(run& r, std::string since, std::string source, int page_size,
-                                                    double max_cost) {
+                                                    double max_cost, std::string cursor) {
   auto tenant = r.tenant_id;
   order_walk walk;
   std::string search = "financial_status:paid";
   if (!since.empty()) search += " updated_at:>='" + since + "'";
-  std::string cursor;
   for (;;) {
     boost::json::object vars;
     vars["first"] = page_size;
@@ -96,8 +95,11 @@ boost::asio::awaitable<order_walk> walk_paid_orders(run& r, std::string since, s
       walk.complete = true;
       break;
     }
-    if (max_cost > 0 && walk.cost >= max_cost) break;  // the rest waits for the next walk
     cursor = text_of(at_path(reply.body, "data.orders.pageInfo.endCursor"));
+    if (max_cost > 0 && walk.cost >= max_cost) {
+      walk.next_cursor = cursor;  // the rest waits for the next walk
+      break;
+    }
   }
   // One co_return of the local at function scope: g++ 12 destroys a local returned from inside a
   // loop twice (free(): invalid pointer when the frame is destroyed).
@@ -107,8 +109,8 @@ boost::asio::awaitable<order_walk> walk_paid_orders(run& r, std::string since, s
 boost::asio::awaitable<void> import_orders(run& r) {
   auto counts = co_await r.counts();
   if (counts.paid_orders > 0) co_await r.set_total(counts.paid_orders);
-  std::string since, source = "shopify_import";  // named: see reconcile_orders.cpp
-  auto walk = co_await walk_paid_orders(r, since, source, shopify::orders_page.page_size, 0);
+  std::string since, source = "shopify_import", cursor;  // named: see reconcile_orders.cpp
+  auto walk = co_await walk_paid_orders(r, since, source, shopify::orders_page.page_size, 0, cursor);
   (void)walk;
 }
 

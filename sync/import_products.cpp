@@ -3,8 +3,13 @@
 #include "sync/run.hpp"
 
 #include <algorithm>
+#include <tuple>
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
 
 namespace nexsync::sync {
+
+using namespace boost::asio::experimental::awaitable_operators;
 
 namespace {
 
@@ -46,20 +51,29 @@ boost::asio::awaitable<void> more_variants(run& r, const boost::json::value& pro
   }
 }
 
+// Writes one page of variants (one transaction).
+boost::asio::awaitable<std::vector<storage::row_outcome>> write_page(std::shared_ptr<storage::pool> db, std::int64_t tenant,
+                                                                     std::vector<storage::shopify_item_row> rows,
+                                                                     std::string run_key) {
+  auto apply = [tenant, rows = std::move(rows), run_key](storage::connection& c) {
+    return storage::upsert_items_from_shopify(c, tenant, rows, run_key);
+  };
+  auto outcomes = co_await db->query(apply);
+  co_return outcomes;
+}
+
 }  // namespace
 
 boost::asio::awaitable<void> import_products(run& r) {
-  std::string cursor;
   const int first = shopify::products_page.page_size;
   // Progress counts variants; Shopify counts products, so the total is estimated from the variants
   // per product seen so far (exact once the last page is in).
   auto counts = co_await r.counts();
   std::int64_t products_seen = 0, variants_seen = 0;
+  boost::json::object first_vars;
+  first_vars["first"] = first;
+  auto reply = co_await r.call(shopify::products_page, first, first_vars);
   for (;;) {
-    boost::json::object vars;
-    vars["first"] = first;
-    if (!cursor.empty()) vars["after"] = cursor;
-    auto reply = co_await r.call(shopify::products_page, first, vars);
     auto* nodes = at_path(reply.body, "data.products.nodes");
     if (!nodes || !nodes->is_array()) throw job_failure("Shopify's answer had no products list.");
     std::vector<storage::shopify_item_row> rows;
@@ -73,22 +87,34 @@ boost::asio::awaitable<void> import_products(run& r) {
         co_await more_variants(r, product, cursor_after, rows, keys);
       }
     }
-    auto tenant = r.tenant_id;
-    auto run_key = std::to_string(r.run_id);
-    auto apply = [tenant, rows, run_key](storage::connection& c) {
-      return storage::upsert_items_from_shopify(c, tenant, rows, run_key);
-    };
     products_seen += static_cast<std::int64_t>(nodes->as_array().size());
     variants_seen += static_cast<std::int64_t>(rows.size());
-    auto outcomes = co_await r.env.db->query(apply);
+    auto* more_pages = at_path(reply.body, "data.products.pageInfo.hasNextPage");
+    bool more = more_pages && more_pages->is_bool() && more_pages->as_bool();
+    auto cursor = text_of(at_path(reply.body, "data.products.pageInfo.endCursor"));
+
+    // The next page is fetched while this one is written, so a shop's budget, not the database,
+    // paces the import (the two overlap; the limiter still decides when the call may go).
+    std::vector<storage::row_outcome> outcomes;
+    auto writing = write_page(r.env.db, r.tenant_id, std::move(rows), std::to_string(r.run_id));
+    if (more) {
+      boost::json::object vars;
+      vars["first"] = first;
+      vars["after"] = cursor;
+      auto fetching = r.call(shopify::products_page, first, vars);
+      auto both = std::move(writing) && std::move(fetching);
+      auto results = co_await std::move(both);
+      outcomes = std::move(std::get<0>(results));
+      reply = std::move(std::get<1>(results));
+    } else {
+      outcomes = co_await std::move(writing);
+    }
     if (counts.products > 0 && products_seen > 0) {
       auto estimate = std::max(variants_seen, counts.products * variants_seen / products_seen);
       if (estimate != r.total) co_await r.set_total(estimate);
     }
     co_await r.record(outcomes, keys);
-    auto* more = at_path(reply.body, "data.products.pageInfo.hasNextPage");
-    if (!more || !more->is_bool() || !more->as_bool()) break;
-    cursor = text_of(at_path(reply.body, "data.products.pageInfo.endCursor"));
+    if (!more) break;
   }
 }
 

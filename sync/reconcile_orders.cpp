@@ -44,6 +44,7 @@ boost::asio::awaitable<void> reconcile_orders(run& r) {
   auto tenant = r.tenant_id;
 
   std::optional<std::int64_t> from;
+  std::string cursor;  // a sweep resuming where the cap stopped the last one
   if (!r.request.since.empty()) {
     // An explicit window (the cron endpoint may name one); the mark still moves on success.
     std::tm tm{};
@@ -53,11 +54,18 @@ boost::asio::awaitable<void> reconcile_orders(run& r) {
     auto marks = [tenant, kind](storage::connection& c) {
       auto own = storage::walk_mark(c, tenant, kind);
       if (!own && kind == "sweep") own = storage::walk_mark(c, tenant, "reconcile");
-      return own;
+      auto resume = kind == "sweep" ? storage::find_sweep_resume(c, tenant) : std::nullopt;
+      return std::make_pair(own, resume);
     };
-    auto mark = co_await r.env.db->query(marks);
-    if (mark) from = *mark - (sweep ? sweep_overlap_seconds : reconcile_overlap_seconds);
-    else if (sweep) from = started_at - first_sweep_seconds;
+    auto [mark, resume] = co_await r.env.db->query(marks);
+    if (resume) {
+      from = resume->window_from;  // the same query, so the stored cursor is valid for it
+      cursor = resume->cursor;
+    } else if (mark) {
+      from = *mark - (sweep ? sweep_overlap_seconds : reconcile_overlap_seconds);
+    } else if (sweep) {
+      from = started_at - first_sweep_seconds;
+    }
   }
 
   // The sweep's cap in points: its share of what the shop restores between two sweeps, at the lowest
@@ -68,7 +76,7 @@ boost::asio::awaitable<void> reconcile_orders(run& r) {
   std::string since = from ? iso_utc(*from) : std::string{};
   std::string source = "reconciliation";
   int page_size = sweep ? sweep_page_size : shopify::orders_page.page_size;
-  auto walk = co_await walk_paid_orders(r, since, source, page_size, cap);
+  auto walk = co_await walk_paid_orders(r, since, source, page_size, cap, cursor);
 
   storage::reconcile_report report;
   report.tenant_id = tenant;
@@ -83,7 +91,11 @@ boost::asio::awaitable<void> reconcile_orders(run& r) {
   report.complete = walk.complete;
   auto ids = walk.ids;
   auto names = walk.names;
-  auto finish = [report, ids, names, started_at](storage::connection& c) mutable {
+  // A capped sweep stores where it stopped; the next continues there with the same window. Pages come
+  // oldest update first, so an order updated meanwhile moves behind the cursor and is still read.
+  std::optional<storage::sweep_resume> resume;
+  if (sweep && !walk.complete && !walk.next_cursor.empty()) resume = storage::sweep_resume{from.value_or(0), walk.next_cursor};
+  auto finish = [report, ids, names, started_at, resume, sweep](storage::connection& c) mutable {
     auto missing = storage::orders_without_sale(c, report.tenant_id, ids);
     for (auto& id : missing) {
       for (std::size_t i = 0; i < ids.size(); ++i)
@@ -96,6 +108,7 @@ boost::asio::awaitable<void> reconcile_orders(run& r) {
     storage::transaction tx{c};
     storage::save_report(c, report);
     if (report.complete) storage::set_walk_mark(c, report.tenant_id, report.kind, started_at);
+    if (sweep) storage::set_sweep_resume(c, report.tenant_id, resume);
     tx.commit();
     return report;
   };

@@ -83,11 +83,13 @@ struct order_walk {
   double cost = 0;                 ///< query cost points spent (actual where Shopify said)
   double restore_rate = 0;         ///< the shop's restore rate (points/s) from the last answer
   bool complete = false;           ///< false: stopped at max_cost before the last page
+  std::string next_cursor;         ///< when not complete: where the walk would continue
 };
-/// Walks paid orders updated since `since` (ISO 8601; empty: all), recording each page as sales of
-/// `source`; stops early once max_cost points are spent (0: no limit).
+/// Walks paid orders updated since `since` (ISO 8601; empty: all), oldest update first, from `cursor`
+/// (empty: the start), recording each page as sales of `source`; stops early once max_cost points are
+/// spent (0: no limit).
 boost::asio::awaitable<order_walk> walk_paid_orders(run& r, std::string since, std::string source, int page_size,
-                                                    double max_cost);
+                                                    double max_cost, std::string cursor);
 /// An order as Shopify's Order node reads (first page of line items).
 storage::order_row order_of(const boost::json::value& order_node);
 /// Reads the order's line items after `cursor` into order.

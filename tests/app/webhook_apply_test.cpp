@@ -1,9 +1,11 @@
 // Orders reach nexsync as sales through the simulator's real webhooks (signed by the simulator, sent to
 // the server's real port), and the reconciliation catches every order whose webhook was lost.
+#include "app/sync_services.hpp"
 #include "storage/webhook_events_repo.hpp"
 #include "tests/support/shopify_sim.hpp"
 #include "tests/support/shopify_webhooks.hpp"
 
+#include <caf/send.hpp>
 #include <catch2/catch.hpp>
 
 #include <functional>
@@ -168,4 +170,33 @@ TEST_CASE("a signed payload naming an order of another shop creates nothing", "[
   CHECK(e.status == "failed");  // ...but Shopify, asked with this shop's token, has no such order
   CHECK(e.reason.value_or("").find("no such order") != std::string::npos);
   CHECK(s.sales() == 0);
+}
+
+TEST_CASE("a capped sweep resumes where it stopped, so a busy shop's sweeps still catch up", "[webhooks][live]") {
+  live_shop s{"busy-shop", R"({"name":"busy-shop","plan":"standard","products":4,"variants_per_product":1,
+                             "customers":0,"orders":0,"seed":14})"};
+  s.faults(R"({"webhook_drop_rate":1.0})");
+  for (int i = 0; i < 60; ++i) s.create_order(R"({"financial_status":"paid"})");
+  // A 1-minute interval caps each sweep at 2% of 100 points/s x 60 s = 120 points: a few small pages.
+  s.f.app.settings.sweep_interval_minutes = 1;
+  s.f.app.restart();
+  auto& services = *s.f.app.server->services().sync;
+  std::int64_t previous_report = 0;
+  int sweeps = 0;
+  while (s.sales() < 60 && sweeps < 30) {
+    actors::sync_request sweep;
+    sweep.direction = "sweep";
+    sweep.trigger = "cron";
+    caf::anon_send(services.registry, actors::sync_atom_v, s.tenant.id, std::string{"busy-shop.myshopify.com"}, sweep);
+    ++sweeps;
+    eventually([&] {
+      auto report = s.owner.get("/api/integrations/shopify/completeness").json().at("sweep");
+      if (report.is_null() || report.at("run_id").as_int64() == previous_report) return false;
+      previous_report = report.at("run_id").as_int64();
+      CHECK(report.at("cost_cap").as_int64() == 120);
+      return true;
+    }, "a sweep's report");
+  }
+  CHECK(s.sales() == 60);
+  CHECK(sweeps > 1);  // the cap really stopped the first sweep, and the next ones went on from there
 }
