@@ -89,7 +89,8 @@ std::optional<reconcile_report> latest_report(connection& c, std::int64_t tenant
   x.window_to = r.int64(0, 6);
   x.shopify_paid = r.int64(0, 7);
   x.recorded = r.int64(0, 8);
-  for (auto& v : boost::json::parse(r.get(0, 9)).as_array()) x.missing.emplace_back(v.as_string());
+  auto missing = boost::json::parse(r.get(0, 9));  // named: a range-for over a temporary's member dangles
+  for (auto& v : missing.as_array()) x.missing.emplace_back(v.as_string());
   x.created_at = r.get(0, 10);
   x.cost_points = r.int64(0, 11);
   x.cost_cap = r.int64(0, 12);
