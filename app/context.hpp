@@ -27,6 +27,8 @@ class shop_tenant_cache;
 struct context {
   config::settings settings;
   std::shared_ptr<storage::pool> db;
+  /// Connections only the webhook batcher uses: storing a webhook never waits behind sync work.
+  std::shared_ptr<storage::pool> webhook_db;
   std::shared_ptr<metrics> stats;
   auth::login_limiter login_by_email{5, std::chrono::minutes(15)};
   auth::login_limiter login_by_ip{30, std::chrono::minutes(15)};

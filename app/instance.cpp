@@ -51,6 +51,7 @@ struct instance::impl {
   explicit impl(const config::settings& s) : io(static_cast<int>(s.http_threads)), work(io.get_executor()) {
     ctx.settings = s;
     ctx.db = std::make_shared<storage::pool>(s.database_url, static_cast<std::size_t>(s.db_pool_size));
+    ctx.webhook_db = std::make_shared<storage::pool>(s.database_url, static_cast<std::size_t>(s.webhook_db_connections));
     ctx.stats = std::make_shared<metrics>();
     ctx.sync = std::make_shared<sync_services>(ctx, io.get_executor());
     add_routes(routes, ctx);
@@ -95,6 +96,7 @@ void instance::stop(std::chrono::milliseconds grace) {
   // Then everything that completes on our threads, while they still run: actors, then database jobs
   // (a completion delivered to a destroyed io_context is a use-after-free).
   if (impl_->ctx.sync) impl_->ctx.sync->stop();
+  impl_->ctx.webhook_db->close();
   impl_->ctx.db->close();
   impl_->work.reset();
   impl_->io.stop();

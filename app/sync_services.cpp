@@ -76,7 +76,7 @@ sync_services::sync_services(context& ctx, boost::asio::any_io_executor executor
   };
   registry = actors::spawn_connection_registry(runtime.system(), sync::make_job_starter(env), connection_idle);
   // A stored order webhook nudges its shop's connection, which applies it behind any running job.
-  if (!ctx.webhooks) ctx.webhooks = make_webhook_ingest(ctx.db, ctx.settings.db_pool_size);
+  if (!ctx.webhooks) ctx.webhooks = make_webhook_ingest(ctx.webhook_db ? ctx.webhook_db : ctx.db, ctx.settings.webhook_db_connections);
   ctx.webhooks->set_after_commit([r = registry](std::int64_t tenant_id, const std::string& shop, const std::string& topic,
                                                 std::int64_t event_id) {
     if (topic != "orders/create" && topic != "orders/paid") return;

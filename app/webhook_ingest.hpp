@@ -92,10 +92,9 @@ class webhook_ingest : public std::enable_shared_from_this<webhook_ingest> {
   std::atomic<std::uint64_t> submitted_{0};
 };
 
-/// The server's batcher: as many batches in flight as the pool has connections but one (which stays
-/// free for the tenant lookup and everything else).
-inline std::shared_ptr<webhook_ingest> make_webhook_ingest(std::shared_ptr<storage::pool> db, std::int64_t pool_size) {
-  auto in_flight = static_cast<std::size_t>(pool_size > 2 ? pool_size - 1 : 1);
+/// The server's batcher on its own connections: one batch in flight per connection.
+inline std::shared_ptr<webhook_ingest> make_webhook_ingest(std::shared_ptr<storage::pool> db, std::int64_t connections) {
+  auto in_flight = static_cast<std::size_t>(connections > 1 ? connections : 1);
   return std::make_shared<webhook_ingest>(std::move(db), 500, 10000, in_flight);
 }
 

@@ -37,7 +37,7 @@ const std::vector<field>& fields() {
       TEXT(master_key_id, false), TEXT(previous_master_keys, true), TEXT(cron_secret, true),
       TEXT(shopify_api_key, false), TEXT(shopify_api_secret, true), TEXT(shopify_previous_api_secret, true),
       TEXT(shopify_shop_url, false), TEXT(shopify_api_version, false), TEXT(shopify_ca_file, false),
-      TEXT(log_level, false), INT(db_pool_size, 1, 64), INT(http_threads, 1, 64), INT(actor_threads, 1, 64),
+      TEXT(log_level, false), INT(db_pool_size, 1, 64), INT(webhook_db_connections, 1, 16), INT(http_threads, 1, 64), INT(actor_threads, 1, 64),
       INT(session_idle_minutes, 1, 60 * 24 * 30), INT(session_absolute_hours, 1, 24 * 365),
       INT(sweep_interval_minutes, 0, 24 * 60),
   };

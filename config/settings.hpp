@@ -28,6 +28,7 @@ struct settings {
   std::string shopify_ca_file;                     ///< extra CA bundle to trust (a simulator's certificate)
   std::string log_level = "info";                  ///< debug | info | warn | error
   std::int64_t db_pool_size = 4;                   ///< PostgreSQL connections
+  std::int64_t webhook_db_connections = 2;         ///< connections of their own for storing webhooks
   std::int64_t http_threads = 2;                   ///< Asio threads
   std::int64_t actor_threads = 2;                  ///< CAF scheduler threads
   std::int64_t session_idle_minutes = 120;         ///< a session ends after this much inactivity

@@ -54,6 +54,16 @@ connection::~connection() {
 
 bool connection::ok() const { return conn_ && PQstatus(conn_) == CONNECTION_OK; }
 
+relaxed_durability::relaxed_durability(connection& c) : c_(c) { c_.exec("SET synchronous_commit = off"); }
+
+relaxed_durability::~relaxed_durability() {
+  try {
+    c_.exec("RESET synchronous_commit");
+  } catch (...) {
+    // A broken connection is replaced by the pool; a fresh one has the default again.
+  }
+}
+
 void append_array_element(std::string& literal, std::string_view value) {
   if (literal.size() > 1) literal.push_back(',');
   literal.push_back('"');

@@ -107,6 +107,20 @@ class connection {
 };
 
 /// BEGIN on construction, ROLLBACK on destruction unless commit() was called.
+/// For its lifetime, this connection's commits do not wait for the WAL flush (synchronous_commit off).
+/// Only for writes that are safe to lose in a crash because they are redone: a later commit is never
+/// durable before an earlier one, so what survives is always a prefix of what was done.
+class relaxed_durability {
+ public:
+  explicit relaxed_durability(connection& c);
+  ~relaxed_durability();
+  relaxed_durability(const relaxed_durability&) = delete;
+  relaxed_durability& operator=(const relaxed_durability&) = delete;
+
+ private:
+  connection& c_;
+};
+
 class transaction {
  public:
   explicit transaction(connection& c, std::string_view begin = "BEGIN");
