@@ -2,34 +2,14 @@
 // green card and the Connected section, then disconnects.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import { createDatabase, nexsyncCommand, startServer, startListening, launchBrowser, signIn, password } from './support.mjs';
+import { createDatabase, nexsyncCommand, startSimAndServer, launchBrowser, signIn, password } from './support.mjs';
 
 let db, sim, server, browser;
-
-// A port that was free a moment ago: nexsync's public URL (and so the simulator's --app-url) must be
-// known before it starts.
-async function freePort() {
-  const s = createServer();
-  await new Promise((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address();
-  await new Promise((resolve) => s.close(resolve));
-  return port;
-}
 
 before(async () => {
   db = createDatabase();
   nexsyncCommand(db.url, ['tenant', 'create', '--name', 'Acme Jewellers', '--owner-email', 'owner@acme.test', '--owner-password', password]);
-  const port = await freePort();
-  const appUrl = `http://127.0.0.1:${port}`;
-  sim = await startListening(`${process.env.NEXSYNC_BIN_DIR}/shopify-sim`, [
-    '--listen', '127.0.0.1:0', '--app-key', 'e2e-api-key', '--app-secret', 'e2e-api-secret', '--app-url', appUrl,
-    '--admin-token', 'e2e-sim-admin', '--seed-shop', 'acme-jewellers', '--log-level', 'warn']);
-  server = await startServer(db.url, {
-    NEXSYNC_LISTEN: `127.0.0.1:${port}`,
-    NEXSYNC_PUBLIC_URL: appUrl,
-    NEXSYNC_SHOPIFY_SHOP_URL: `${sim.url}/shops/{shop}`,
-  });
+  ({ sim, server } = await startSimAndServer(db.url, ['--seed-shop', 'acme-jewellers']));
   browser = await launchBrowser();
 });
 

@@ -1,6 +1,7 @@
 // Shared set-up for browser tests: a fresh database, a tenant, a running nexsync (and, when asked,
 // the Shopify simulator), and Debian's chromium driven by playwright-core.
 import { spawn, execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
@@ -66,6 +67,34 @@ export async function startServer(databaseUrl, extraEnv = {}) {
     NEXSYNC_LOG_LEVEL: 'warn',
     ...extraEnv,
   });
+}
+
+/** A port that was free a moment ago: nexsync's public URL (and so the simulator's --app-url) must be
+ * known before it starts. */
+export async function freePort() {
+  const s = createServer();
+  await new Promise((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const { port } = s.address();
+  await new Promise((resolve) => s.close(resolve));
+  return port;
+}
+
+export const simAdmin = 'e2e-sim-admin';
+
+/** The simulator and nexsync wired to each other: nexsync on a known port as the simulator's app URL
+ * (OAuth redirects and webhooks reach it), the simulator as nexsync's Shopify. */
+export async function startSimAndServer(databaseUrl, simArgs = []) {
+  const port = await freePort();
+  const appUrl = `http://127.0.0.1:${port}`;
+  const sim = await startListening(`${bin}/shopify-sim`, [
+    '--listen', '127.0.0.1:0', '--app-key', 'e2e-api-key', '--app-secret', 'e2e-api-secret', '--app-url', appUrl,
+    '--admin-token', simAdmin, '--log-level', 'warn', ...simArgs]);
+  const server = await startServer(databaseUrl, {
+    NEXSYNC_LISTEN: `127.0.0.1:${port}`,
+    NEXSYNC_PUBLIC_URL: appUrl,
+    NEXSYNC_SHOPIFY_SHOP_URL: `${sim.url}/shops/{shop}`,
+  });
+  return { sim, server };
 }
 
 /** Headless Debian chromium. */

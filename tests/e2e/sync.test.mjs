@@ -3,19 +3,9 @@
 // counts, the skipped rows page, and the history. Every button is clicked once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import { createDatabase, nexsyncCommand, startServer, startListening, launchBrowser, signIn, password } from './support.mjs';
+import { createDatabase, nexsyncCommand, startSimAndServer, launchBrowser, signIn, password, simAdmin } from './support.mjs';
 
 let db, sim, server, browser;
-const simAdmin = 'e2e-sim-admin';
-
-async function freePort() {
-  const s = createServer();
-  await new Promise((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address();
-  await new Promise((resolve) => s.close(resolve));
-  return port;
-}
 
 async function simControl(method, path, body) {
   const res = await fetch(`${sim.url}${path}`, {
@@ -29,19 +19,10 @@ async function simControl(method, path, body) {
 before(async () => {
   db = createDatabase();
   nexsyncCommand(db.url, ['tenant', 'create', '--name', 'Acme Jewellers', '--owner-email', 'owner@acme.test', '--owner-password', password]);
-  const port = await freePort();
-  const appUrl = `http://127.0.0.1:${port}`;
-  sim = await startListening(`${process.env.NEXSYNC_BIN_DIR}/shopify-sim`, [
-    '--listen', '127.0.0.1:0', '--app-key', 'e2e-api-key', '--app-secret', 'e2e-api-secret', '--app-url', appUrl,
-    '--admin-token', simAdmin, '--log-level', 'warn']);
+  ({ sim, server } = await startSimAndServer(db.url, []));
   // 200 products (10 pages of 20); 10% without SKU so the banner has skipped rows to link to.
   await simControl('POST', '/_sim/shops', { name: 'panel-shop', plan: 'standard', products: 200, variants_per_product: 1,
     no_sku_share: 0.1, duplicate_sku_share: 0, customers: 30, orders: 20, seed: 21 });
-  server = await startServer(db.url, {
-    NEXSYNC_LISTEN: `127.0.0.1:${port}`,
-    NEXSYNC_PUBLIC_URL: appUrl,
-    NEXSYNC_SHOPIFY_SHOP_URL: `${sim.url}/shops/{shop}`,
-  });
   browser = await launchBrowser();
 });
 
