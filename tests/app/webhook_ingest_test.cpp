@@ -231,6 +231,13 @@ TEST_CASE("webhooks: nothing stored means no 2xx (the batch fails, the database 
     test::reply r;
     std::thread sender{[&] { r = deliver(app, body, shopify_headers(body, "acme.myshopify.com", "wh-down")); }};
     wait_submitted(ingest, before + 1);
+    // Until the batch's INSERT really waits for the lock (the batcher's connection may still be opening).
+    for (int i = 0; i < 30000; ++i) {
+      auto waiting = admin.exec("SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'",
+                                storage::params{dbname});
+      if (waiting.int64(0, 0) > 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     admin.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> $2",
                storage::params{dbname, lock.exec("SELECT pg_backend_pid()").int64(0, 0)});
     sender.join();
