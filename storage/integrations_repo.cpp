@@ -67,16 +67,6 @@ void save_connection(connection& c, const new_connection& n) {
              n.location_id});
 }
 
-bool update_tokens(connection& c, std::int64_t tenant_id, const std::string& provider, std::int64_t expected_version,
-                   const std::string& sealed_config, const std::string& key_id, std::optional<std::int64_t> access_expires_at) {
-  auto r = c.exec(
-      "UPDATE integrations SET sealed_config = $4, key_id = $5, access_expires_at = to_timestamp($6),"
-      " config_version = config_version + 1, status = 'connected', status_reason = NULL, updated_at = now()"
-      " WHERE tenant_id = $1 AND provider = $2 AND config_version = $3 AND status <> 'disconnected'",
-      params{tenant_id, provider, expected_version, sealed_config, key_id, access_expires_at});
-  return r.affected() == 1;
-}
-
 refresh_lease take_refresh_lease(connection& c, std::int64_t tenant_id, const std::string& provider,
                                  const std::string& holder, std::int64_t lease_seconds) {
   auto r = c.exec(
@@ -127,13 +117,6 @@ bool mark_refresh_refused(connection& c, std::int64_t tenant_id, const std::stri
   if (r.affected() == 1) return true;
   release_refresh_lease(c, tenant_id, provider, holder);
   return false;
-}
-
-void mark_needs_reconnect(connection& c, std::int64_t tenant_id, const std::string& provider, const std::string& reason) {
-  c.exec(
-      "UPDATE integrations SET status = 'needs_reconnect', status_reason = $3, updated_at = now()"
-      " WHERE tenant_id = $1 AND provider = $2 AND status = 'connected'",
-      params{tenant_id, provider, reason});
 }
 
 bool mark_disconnected(connection& c, std::int64_t tenant_id, const std::string& provider, const std::string& reason) {

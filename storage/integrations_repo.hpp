@@ -53,11 +53,6 @@ std::optional<std::int64_t> shop_holder(connection& c, const std::string& provid
 /// unique_violation() if another tenant holds the shop.
 void save_connection(connection& c, const new_connection& n);
 
-/// Replaces the sealed tokens if the row is still at expected_version (a concurrent refresh did not
-/// win); returns false otherwise.
-bool update_tokens(connection& c, std::int64_t tenant_id, const std::string& provider, std::int64_t expected_version,
-                   const std::string& sealed_config, const std::string& key_id, std::optional<std::int64_t> access_expires_at);
-
 /// The answer to asking for the token-refresh lease.
 struct refresh_lease {
   bool taken = false;                  ///< the caller holds the lease now and is the one to refresh
@@ -84,9 +79,6 @@ void release_refresh_lease(connection& c, std::int64_t tenant_id, const std::str
 /// must not disconnect the shop), and releases holder's lease. Returns whether it marked.
 bool mark_refresh_refused(connection& c, std::int64_t tenant_id, const std::string& provider,
                           std::int64_t expected_version, const std::string& holder, const std::string& reason);
-
-/// Marks the connection as needing the user to reconnect (e.g. the refresh failed); keeps the config.
-void mark_needs_reconnect(connection& c, std::int64_t tenant_id, const std::string& provider, const std::string& reason);
 
 /// Disconnects: deletes the sealed config, keeps the row (and everything imported) as history.
 /// Returns false if there was nothing connected.

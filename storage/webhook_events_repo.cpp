@@ -96,15 +96,6 @@ std::vector<inserted_event> insert_events(connection& c, const std::vector<new_w
   return out;
 }
 
-std::vector<webhook_event_row> unapplied_events(connection& c, std::int64_t limit) {
-  auto r = c.exec("SELECT " + select_columns(true) +
-                      " FROM webhook_events WHERE status = 'received' ORDER BY id LIMIT $1",
-                  params{limit});
-  std::vector<webhook_event_row> out;
-  for (int i = 0; i < r.rows(); ++i) out.push_back(read_row(r, i));
-  return out;
-}
-
 std::vector<webhook_event_row> pending_order_events(connection& c, std::int64_t tenant_id, const std::string& shop_domain,
                                                    std::int64_t limit) {
   auto r = c.exec("SELECT " + select_columns(true) +

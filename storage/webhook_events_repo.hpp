@@ -54,9 +54,6 @@ struct webhook_event_row {
 /// Stores a batch in ONE statement; rows whose webhook id is already stored are left alone.
 std::vector<inserted_event> insert_events(connection& c, const std::vector<new_webhook_event>& rows);
 
-/// The oldest events still `received`, across tenants (start-up replay), payload included.
-std::vector<webhook_event_row> unapplied_events(connection& c, std::int64_t limit);
-
 /// The order topics a shop's connection applies (orders/create, orders/paid; the handler acts on the others).
 /// This shop's oldest order events still `received` (what its connection applies next), payload included.
 std::vector<webhook_event_row> pending_order_events(connection& c, std::int64_t tenant_id, const std::string& shop_domain,

@@ -90,13 +90,13 @@ TEST_CASE("webhooks: a signed order is stored once, bound to the shop's tenant, 
     std::lock_guard lock{m};
     CHECK(forwarded.size() == 1);
   }
-  SECTION("the unapplied list offers it for replay until it is marked") {
-    auto pending = storage::unapplied_events(c, 10);
+  SECTION("the shop's pending list offers it for replay until it is marked") {
+    auto pending = storage::pending_order_events(c, tenant, "acme.myshopify.com", 10);
     REQUIRE(pending.size() == 1);
     CHECK(pending[0].payload == body);
     CHECK_FALSE(storage::mark_event(c, tenant + 1000, pending[0].id, "applied", ""));  // other tenant: no
     CHECK(storage::mark_event(c, tenant, pending[0].id, "applied", ""));
-    CHECK(storage::unapplied_events(c, 10).empty());
+    CHECK(storage::pending_order_events(c, tenant, "acme.myshopify.com", 10).empty());
     CHECK(storage::recent_events(c, tenant, 10)[0].applied_at.has_value());
   }
 }
@@ -177,7 +177,7 @@ TEST_CASE("webhooks: malformed JSON with a good signature is stored as failed an
     CHECK(row.reason->find("malformed JSON") != std::string::npos);
   }
   CHECK(rows[0].reason->find("base64") != std::string::npos);
-  CHECK(storage::unapplied_events(c, 10).empty());  // nothing for the connection to apply
+  CHECK(storage::pending_order_events(c, tenant, "acme.myshopify.com", 10).empty());  // nothing to apply
 }
 
 TEST_CASE("webhooks: 64 concurrent deliveries are all stored exactly once with fewer statements than events", "[webhooks]") {
