@@ -1,6 +1,7 @@
 #include "app/completeness_handlers.hpp"
 
 #include "app/session.hpp"
+#include "storage/records.hpp"
 
 #include <ctime>
 
@@ -9,15 +10,6 @@ namespace nexsync::app {
 namespace {
 
 using boost::asio::awaitable;
-
-std::string iso_utc(std::int64_t unix_seconds) {
-  std::time_t t = unix_seconds;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 boost::json::value optional_text(const std::optional<std::string>& v) {
   return v ? boost::json::value(*v) : boost::json::value(nullptr);
@@ -53,8 +45,8 @@ boost::json::object report_json(const storage::reconcile_report& x) {
   o["kind"] = x.kind;
   o["shop"] = x.shop_domain;
   o["run_id"] = x.run_id;
-  o["window_from"] = x.window_from ? boost::json::value(iso_utc(*x.window_from)) : boost::json::value(nullptr);
-  o["window_to"] = iso_utc(x.window_to);
+  o["window_from"] = x.window_from ? boost::json::value(storage::iso_utc_time(*x.window_from)) : boost::json::value(nullptr);
+  o["window_to"] = storage::iso_utc_time(x.window_to);
   o["shopify_paid"] = x.shopify_paid;
   o["recorded"] = x.recorded;
   boost::json::array missing;

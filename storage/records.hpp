@@ -5,6 +5,7 @@
 #include "storage/pg.hpp"
 
 #include <cstdint>
+#include <ctime>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -108,6 +109,16 @@ inline std::string digest_input(const std::vector<std::string_view>& fields) {
     out.push_back(';');
   }
   return out;
+}
+
+/// Unix seconds as UTC ISO 8601 ("2024-05-01T10:00:00Z"), the form the SQL expression below renders.
+inline std::string iso_utc_time(std::int64_t unix_seconds) {
+  std::time_t t = unix_seconds;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
 }
 
 /// SQL expression rendering a timestamptz column as UTC ISO 8601 ("2024-05-01T10:00:00Z").

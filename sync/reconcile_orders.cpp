@@ -3,6 +3,7 @@
 // the mark to when this walk started, only when the walk completed.
 #include "log/log.hpp"
 #include "storage/reconcile_repo.hpp"
+#include "storage/records.hpp"
 #include "sync/run.hpp"
 
 #include <chrono>
@@ -21,15 +22,6 @@ constexpr std::int64_t first_sweep_seconds = 86400;
 // Sweeps read small pages: a quiet shop's window holds few orders, and a small page keeps one call
 // far below the sweep's share of the budget.
 constexpr int sweep_page_size = 10;
-
-std::string iso_utc(std::int64_t unix_seconds) {
-  std::time_t t = unix_seconds;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -73,7 +65,7 @@ boost::asio::awaitable<void> reconcile_orders(run& r) {
   double cap = 0;
   if (sweep) cap = r.env.sweep_budget_share * 100.0 * static_cast<double>(r.env.sweep_interval.count());
   // Named arguments: g++ 12 destroys std::string temporaries inside a co_await expression twice.
-  std::string since = from ? iso_utc(*from) : std::string{};
+  std::string since = from ? storage::iso_utc_time(*from) : std::string{};
   std::string source = "reconciliation";
   int page_size = sweep ? sweep_page_size : shopify::orders_page.page_size;
   auto walk = co_await walk_paid_orders(r, since, source, page_size, cap, cursor);
