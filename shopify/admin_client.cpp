@@ -1,7 +1,11 @@
 #include "shopify/admin_client.hpp"
 
+#include <boost/beast/http/error.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+
+#include <atomic>
+#include <memory>
 
 #include <ostream>
 #include <stdexcept>
@@ -94,6 +98,8 @@ http_call revoke_call(std::string_view base_url, std::string_view token) {
                    {json_accept, {"X-Shopify-Access-Token", std::string{token}}}, {}};
 }
 
+http_call download_call(std::string_view url) { return http_call{"GET", std::string{url}, {}, {}}; }
+
 client_error status_error(const http_reply& reply, std::string_view operation) {
   client_error e{kind_of(reply.status), reply.status,
                  std::string{operation} + ": HTTP " + std::to_string(reply.status), std::nullopt};
@@ -164,6 +170,25 @@ boost::asio::awaitable<client_result<void>> admin_client::revoke(std::string sub
   if (!reply) co_return transport_error(reply.error(), "revoke");
   if (reply->status >= 200 && reply->status < 300) co_return client_result<void>{};
   co_return status_error(*reply, "revoke");
+}
+
+boost::asio::awaitable<client_result<std::uint64_t>> admin_client::download(std::string url, std::size_t max_bytes,
+                                                                             body_sink sink) {
+  // Counted here, whatever the transport: the sink runs on the transport's thread, the count is read after.
+  auto received = std::make_shared<std::atomic<std::uint64_t>>(0);
+  body_sink counting = [received, sink = std::move(sink)](std::string_view piece) {
+    *received += piece.size();
+    return sink(piece);
+  };
+  auto call = download_call(url);
+  auto reply = co_await transport_.download(std::move(call), max_bytes, std::move(counting));
+  if (!reply && reply.error() == boost::beast::http::error::body_limit)
+    co_return client_error{client_error_kind::bad_response, 0,
+                           "download: the file is larger than " + std::to_string(max_bytes / (1024 * 1024)) + " MB",
+                           std::nullopt};
+  if (!reply) co_return transport_error(reply.error(), "download");
+  if (reply->status < 200 || reply->status >= 300) co_return status_error(*reply, "download");
+  co_return received->load();
 }
 
 }  // namespace nexsync::shopify

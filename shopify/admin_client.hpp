@@ -77,6 +77,9 @@ http_call graphql_call(std::string_view base_url, std::string_view api_version, 
                        std::string_view query, const boost::json::object& variables);
 /// DELETE {base}/admin/api_permissions/current.json with the token header.
 http_call revoke_call(std::string_view base_url, std::string_view token);
+/// GET of a file URL Shopify handed out (a bulk operation's result). The URL is signed and points at
+/// Shopify's storage, not at the shop: no access token goes with it.
+http_call download_call(std::string_view url);
 
 /// Maps a non-2xx reply to an error (kind by status, Shopify's message if the body has one).
 client_error status_error(const http_reply& reply, std::string_view operation);
@@ -105,6 +108,9 @@ class admin_client {
                                                                boost::json::object variables = {});
   /// Revokes the token (and with it the app's access to the shop).
   boost::asio::awaitable<client_result<void>> revoke(std::string subdomain, std::string token);
+  /// Streams the file at `url` (download_call) into sink, at most max_bytes; the number of bytes received.
+  /// Over the limit: bad_response; a refused or expired URL: the status's kind (403: unauthorized).
+  boost::asio::awaitable<client_result<std::uint64_t>> download(std::string url, std::size_t max_bytes, body_sink sink);
 
  private:
   http_transport& transport_;

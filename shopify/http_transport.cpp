@@ -87,12 +87,28 @@ class beast_transport final : public http_transport {
   }
 
   asio::awaitable<boost::system::result<http_reply>> send(http_call call) override {
-    auto r = co_await asio::co_spawn(io_, perform(std::move(call)), asio::use_awaitable);
+    auto r = co_await asio::co_spawn(io_, perform(std::move(call), nullptr), asio::use_awaitable);
+    co_return r;
+  }
+
+  asio::awaitable<boost::system::result<http_reply>> download(http_call call, std::size_t max_body, body_sink sink) override {
+    // Shared: the transfer runs on io_'s thread while this coroutine waits on the caller's executor.
+    auto spec = std::make_shared<streamed>();
+    spec->max_body = max_body;
+    spec->sink = std::move(sink);
+    auto r = co_await asio::co_spawn(io_, perform(std::move(call), spec), asio::use_awaitable);
     co_return r;
   }
 
  private:
-  asio::awaitable<boost::system::result<http_reply>> perform(http_call call) {
+  // perform()'s argument for a download: where the body goes, and how much of it went there.
+  struct streamed {
+    std::size_t max_body = 0;
+    body_sink sink;
+    std::uint64_t delivered = 0;
+  };
+
+  asio::awaitable<boost::system::result<http_reply>> perform(http_call call, std::shared_ptr<streamed> spec) {
     auto parts = split_url(call.url);
     if (!parts) co_return error_code{asio::error::invalid_argument};
     auto key = std::string{parts->tls ? "https://" : "http://"} + host_header(*parts);
@@ -104,9 +120,11 @@ class beast_transport final : public http_transport {
         if (!opened) co_return opened.error();
         conn = std::move(*opened);
       }
-      auto done = co_await exchange(*conn, *parts, call);
+      auto done = co_await exchange(*conn, *parts, call, spec.get());
       if (!done) {
-        if (reused && attempt == 0 && stale_connection(done.error())) continue;
+        // Sent again only if the peer had closed the idle connection and nothing reached the sink yet.
+        bool untouched = !spec || spec->delivered == 0;
+        if (reused && attempt == 0 && untouched && stale_connection(done.error())) continue;
         co_return done.error();
       }
       if (done->keep_alive) put_idle(key, std::move(conn));
@@ -141,18 +159,25 @@ class beast_transport final : public http_transport {
     co_return conn;
   }
 
-  asio::awaitable<boost::system::result<exchanged>> exchange(connection& conn, const url_parts& p, const http_call& call) {
+  asio::awaitable<boost::system::result<exchanged>> exchange(connection& conn, const url_parts& p, const http_call& call,
+                                                             streamed* spec) {
+    if (conn.secure && spec) {
+      auto r = co_await stream_on(*conn.secure, conn, p, call, *spec);
+      co_return r;
+    }
     if (conn.secure) {
       auto r = co_await exchange_on(*conn.secure, conn, p, call);
+      co_return r;
+    }
+    if (spec) {
+      auto r = co_await stream_on(*conn.plain, conn, p, call, *spec);
       co_return r;
     }
     auto r = co_await exchange_on(*conn.plain, conn, p, call);
     co_return r;
   }
 
-  template <class Stream>
-  asio::awaitable<boost::system::result<exchanged>> exchange_on(Stream& stream, connection& conn, const url_parts& p,
-                                                                const http_call& call) {
+  bhttp::request<bhttp::string_body> request_of(const url_parts& p, const http_call& call) const {
     bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(call.method), p.target, 11};
     req.set(bhttp::field::host, host_header(p));
     req.set(bhttp::field::user_agent, options_.user_agent);
@@ -160,6 +185,13 @@ class beast_transport final : public http_transport {
     req.body() = call.body;
     req.keep_alive(true);
     req.prepare_payload();
+    return req;
+  }
+
+  template <class Stream>
+  asio::awaitable<boost::system::result<exchanged>> exchange_on(Stream& stream, connection& conn, const url_parts& p,
+                                                                const http_call& call) {
+    auto req = request_of(p, call);
     auto& tcp = conn.tcp();
     tcp.expires_after(options_.request_timeout);
     error_code ec;
@@ -177,6 +209,49 @@ class beast_transport final : public http_transport {
     out.reply.status = res.result_int();
     for (const auto& field : res) out.reply.headers.emplace_back(std::string{field.name_string()}, std::string{field.value()});
     out.reply.body = std::move(res.body());
+    co_return out;
+  }
+
+  // A download: the head as usual, then the body in pieces of up to 64 KB, each read under its own
+  // timeout; a 2xx body goes to the sink, any other is kept (its first 64 KB) for the error message.
+  template <class Stream>
+  asio::awaitable<boost::system::result<exchanged>> stream_on(Stream& stream, connection& conn, const url_parts& p,
+                                                              const http_call& call, streamed& spec) {
+    constexpr std::size_t piece_size = 64 * 1024, error_body_limit = 64 * 1024;
+    auto req = request_of(p, call);
+    auto& tcp = conn.tcp();
+    tcp.expires_after(options_.request_timeout);
+    error_code ec;
+    co_await bhttp::async_write(stream, req, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return ec;
+    bhttp::response_parser<bhttp::buffer_body> parser;
+    parser.body_limit(spec.max_body);
+    parser.header_limit(64 * 1024);
+    co_await bhttp::async_read_header(stream, conn.buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return ec;
+    exchanged out;
+    out.reply.status = parser.get().result_int();
+    for (const auto& field : parser.get()) out.reply.headers.emplace_back(std::string{field.name_string()}, std::string{field.value()});
+    const bool to_sink = out.reply.status / 100 == 2;
+    std::vector<char> piece(piece_size);
+    while (!parser.is_done()) {
+      parser.get().body().data = piece.data();
+      parser.get().body().size = piece.size();
+      tcp.expires_after(options_.request_timeout);
+      co_await bhttp::async_read(stream, conn.buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == bhttp::error::need_buffer) ec = {};  // the piece is full: hand it over and read on
+      if (ec) co_return ec;
+      std::string_view got{piece.data(), piece.size() - parser.get().body().size};
+      if (got.empty()) continue;
+      if (to_sink) {
+        spec.delivered += got.size();
+        if (!spec.sink(got)) co_return error_code{asio::error::operation_aborted};
+      } else if (out.reply.body.size() < error_body_limit) {
+        out.reply.body.append(got.substr(0, error_body_limit - out.reply.body.size()));
+      }
+    }
+    tcp.expires_never();
+    out.keep_alive = parser.keep_alive();
     co_return out;
   }
 
@@ -205,6 +280,17 @@ class beast_transport final : public http_transport {
 };
 
 }  // namespace
+
+boost::asio::awaitable<boost::system::result<http_reply>> http_transport::download(http_call call, std::size_t max_body,
+                                                                                   body_sink sink) {
+  auto reply = co_await send(std::move(call));
+  if (!reply || reply->status / 100 != 2) co_return reply;
+  if (reply->body.size() > max_body) co_return error_code{bhttp::error::body_limit};
+  bool accepted = sink(reply->body);
+  reply->body.clear();
+  if (!accepted) co_return error_code{asio::error::operation_aborted};
+  co_return reply;
+}
 
 std::optional<std::string_view> http_reply::header(std::string_view name) const {
   for (const auto& [k, v] : headers)

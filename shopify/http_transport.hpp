@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,21 +37,32 @@ struct http_reply {
   std::optional<std::string_view> header(std::string_view name) const;
 };
 
+/// Receives a streamed body piece by piece, on the transport's own thread; returning false stops the
+/// download (the call then fails with operation_aborted).
+using body_sink = std::function<bool(std::string_view piece)>;
+
 /// Sends calls; the reply or a transport error (connect, TLS, timeout, malformed response).
 class http_transport {
  public:
   virtual ~http_transport() = default;
   /// Sends one call and completes on the caller's executor.
   virtual boost::asio::awaitable<boost::system::result<http_reply>> send(http_call call) = 0;
+  /// Sends one call and hands a 2xx reply's body to `sink` as it arrives instead of keeping it (the
+  /// returned reply's body is then empty), so a large file never has to fit in memory. At most
+  /// `max_body` bytes are accepted (more: boost::beast::http::error::body_limit). Any other status
+  /// comes back like send() returns it (body cut at 64 KB). The timeout applies to each piece, not to
+  /// the whole transfer. This default sends and hands the whole body over at once (for fakes).
+  virtual boost::asio::awaitable<boost::system::result<http_reply>> download(http_call call, std::size_t max_body,
+                                                                             body_sink sink);
 };
 
 /// Settings of the Beast transport.
 struct transport_options {
   std::string ca_file;                                   ///< extra CA certificates (PEM) to trust; empty = system only
   std::chrono::milliseconds connect_timeout{10'000};     ///< resolve + TCP connect + TLS handshake
-  std::chrono::milliseconds request_timeout{30'000};     ///< write request + read whole response
+  std::chrono::milliseconds request_timeout{30'000};     ///< write request + read whole response (download: each piece)
   std::size_t max_idle_per_host = 8;                     ///< idle keep-alive connections kept per host
-  std::size_t body_limit = 64 * 1024 * 1024;             ///< largest response body accepted
+  std::size_t body_limit = 64 * 1024 * 1024;             ///< largest response body accepted (download() sets its own)
   std::string user_agent = "nexsync";                    ///< User-Agent header
 };
 

@@ -166,3 +166,48 @@ TEST_CASE("admin_client operations over a fake transport", "[shopify][client]") 
   REQUIRE_FALSE(revoke_refused.has_value());
   CHECK(revoke_refused.error().kind == client_error_kind::unauthorized);
 }
+
+TEST_CASE("download: a GET of the signed URL without the token, the body to the sink, errors by kind", "[shopify][client]") {
+  fake_transport t;
+  admin_client client{t, app, "https://{shop}.myshopify.com", "2026-10"};
+  const std::string url = "https://storage.googleapis.com/shopify-tiers-assets-prod-us-east1/bulk/123.jsonl?X-Goog-Signature=abc";
+  std::string got;
+  auto collect = [&got](std::string_view piece) {
+    got += piece;
+    return true;
+  };
+
+  t.replies.push_back(reply(200, "{\"id\":1}\n{\"id\":2}\n"));
+  auto ok = run(client.download(url, 1024, collect));
+  REQUIRE(ok.has_value());
+  CHECK(*ok == 18);
+  CHECK(got == "{\"id\":1}\n{\"id\":2}\n");
+  REQUIRE(t.calls.size() == 1);
+  CHECK(t.calls[0].method == "GET");
+  CHECK(t.calls[0].url == url);
+  CHECK(t.calls[0].body.empty());
+  for (auto& [name, value] : t.calls[0].headers) CHECK(name != "X-Shopify-Access-Token");
+
+  t.replies.push_back(reply(403, "<?xml version='1.0' encoding='UTF-8'?><Error><Code>AccessDenied</Code></Error>"));
+  auto denied = run(client.download(url, 1024, collect));
+  REQUIRE_FALSE(denied.has_value());
+  CHECK(denied.error().kind == client_error_kind::unauthorized);
+  CHECK(denied.error().message == "download: HTTP 403");
+
+  t.replies.push_back(reply(200, std::string(2048, 'x')));
+  auto too_big = run(client.download(url, 1024, collect));
+  REQUIRE_FALSE(too_big.has_value());
+  CHECK(too_big.error().kind == client_error_kind::bad_response);
+  CHECK(too_big.error().message.find("larger than") != std::string::npos);
+
+  t.replies.push_back(reply(200, "abc"));
+  auto refused = run(client.download(url, 1024, [](std::string_view) { return false; }));
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().kind == client_error_kind::transport);
+
+  t.replies.push_back(boost::system::error_code{boost::asio::error::connection_refused});
+  auto unreachable = run(client.download(url, 1024, collect));
+  REQUIRE_FALSE(unreachable.has_value());
+  CHECK(unreachable.error().kind == client_error_kind::transport);
+  CHECK(unreachable.error().message.rfind("download: ", 0) == 0);
+}

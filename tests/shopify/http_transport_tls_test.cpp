@@ -278,6 +278,30 @@ TEST_CASE("https without the CA, or trusting another CA, fails with a certificat
   CHECK(probed.error().message.find("shop probe: certificate verify failed") != std::string::npos);
 }
 
+TEST_CASE("a download over https verifies the certificate like every call", "[shopify][tls]") {
+  pki certs;
+  tls_server server{certs.file("local.pem"), certs.file("local.key")};
+  auto url = "https://localhost:" + std::to_string(server.port) + "/bulk/1.jsonl";
+  std::string got;
+  auto collect = [&got](std::string_view piece) {
+    got += piece;
+    return true;
+  };
+  transport_options trusted;
+  trusted.ca_file = certs.file("ca.pem");
+  auto transport = make_beast_transport(trusted);
+  auto ok = run(transport->download(http_call{"GET", url, {}, ""}, 1024, collect));
+  REQUIRE(ok.has_value());
+  CHECK(ok->status == 200);
+  CHECK(got == "sni=localhost");
+
+  transport_options untrusted;
+  untrusted.ca_file = certs.file("other-ca.pem");
+  auto other = make_beast_transport(untrusted);
+  CHECK(certificate_error(run(other->download(http_call{"GET", url, {}, ""}, 1024, collect))));
+  CHECK(server.completed_handshakes() == 1);
+}
+
 TEST_CASE("https to a server presenting a certificate signed by an untrusted CA fails", "[shopify][tls]") {
   pki certs;
   tls_server server{certs.file("stranger.pem"), certs.file("stranger.key")};
