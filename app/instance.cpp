@@ -54,6 +54,7 @@ struct instance::impl {
     ctx.webhook_db = std::make_shared<storage::pool>(s.database_url, static_cast<std::size_t>(s.webhook_db_connections));
     ctx.stats = std::make_shared<metrics>();
     ctx.sync = std::make_shared<sync_services>(ctx, io.get_executor());
+    ctx.sync->env->bulk_import_min_products = s.bulk_import_min_products;  // before any job can run
     add_routes(routes, ctx);
     http::server_options options;
     options.observe = [this](const http::request& req, const http::response& res, double ms) {

@@ -185,7 +185,7 @@ constexpr graphql_document bulk_operation_run_query{
     R"(mutation BulkOperationRunQuery($query: String!) {
   bulkOperationRunQuery(query: $query, groupObjects: false) {
     bulkOperation { id status }
-    userErrors { field message }
+    userErrors { code field message }
   }
 })",
     0, mutation_cost, 0};

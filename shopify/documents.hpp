@@ -69,7 +69,8 @@ extern const graphql_document app_uninstall;
 /// A cheap probe that the token works and which shop it belongs to. Cost 1.
 extern const graphql_document shop_probe;
 
-/// bulkOperationRunQuery; variable `$query` holds bulk_products_query(). Cost 10.
+/// bulkOperationRunQuery (userErrors with `code`, e.g. OPERATION_IN_PROGRESS); variable `$query` holds
+/// bulk_products_query(). Cost 10.
 extern const graphql_document bulk_operation_run_query;
 
 /// Status of one bulk operation; variable `$id`. Cost 1.

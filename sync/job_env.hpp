@@ -46,6 +46,8 @@ struct job_env {
   /// The incremental sweep: how often it runs per shop and the share of the shop's budget it may use.
   std::chrono::seconds sweep_interval{300};
   double sweep_budget_share = 0.02;
+  /// Import Products goes through a bulk operation from this many products on (0: always paged).
+  std::int64_t bulk_import_min_products = 2000;
 };
 
 }  // namespace nexsync::sync

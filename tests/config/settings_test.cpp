@@ -43,6 +43,15 @@ TEST_CASE("unknown keys and invalid values name the key") {
   CHECK(failed(load_settings(R"({"listen":true})", {})).key == "listen");
 }
 
+TEST_CASE("the bulk import threshold: default, file, environment and bounds") {
+  CHECK(ok(load_settings(std::nullopt, {})).bulk_import_min_products == 2000);
+  CHECK(ok(load_settings(R"({"bulk_import_min_products":500})", {})).bulk_import_min_products == 500);
+  CHECK(ok(load_settings(R"({"bulk_import_min_products":500})", {{"NEXSYNC_BULK_IMPORT_MIN_PRODUCTS", "0"}}))
+            .bulk_import_min_products == 0);  // 0: always page
+  CHECK(failed(load_settings(std::nullopt, {{"NEXSYNC_BULK_IMPORT_MIN_PRODUCTS", "-1"}})).key == "NEXSYNC_BULK_IMPORT_MIN_PRODUCTS");
+  CHECK(failed(load_settings(std::nullopt, {{"NEXSYNC_BULK_IMPORT_MIN_PRODUCTS", "lots"}})).key == "NEXSYNC_BULK_IMPORT_MIN_PRODUCTS");
+}
+
 TEST_CASE("serving needs the database, the master key and the app credentials") {
   auto s = ok(load_settings(std::nullopt, {}));
   CHECK(check_for_serving(s)->key == "NEXSYNC_DATABASE_URL");

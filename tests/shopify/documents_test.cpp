@@ -236,6 +236,7 @@ TEST_CASE("documents ask for the fields SHOPIFY.md lists", "[shopify][documents]
   CHECK(has_field(app_uninstall.text, "appUninstall"));
   CHECK(has_field(shop_probe.text, "myshopifyDomain"));
   CHECK(std::string_view(bulk_operation_run_query.text).find("groupObjects: false") != std::string_view::npos);
+  for (auto f : {"bulkOperation", "userErrors", "code", "message"}) CHECK(has_field(bulk_operation_run_query.text, f));
   for (auto f : {"status", "errorCode", "objectCount", "rootObjectCount", "fileSize", "url", "partialDataUrl"})
     CHECK(has_field(bulk_operation_status.text, f));
 }

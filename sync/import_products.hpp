@@ -1,0 +1,85 @@
+#pragma once
+// What Import Products' two ways share: paged (sync/import_products.cpp, which also chooses the way)
+// and through a bulk operation (sync/import_products_bulk.cpp). Both turn variants into the same rows,
+// write them in pages of one transaction each and record the same skip reasons.
+
+#include "storage/inventory_repo.hpp"
+#include "sync/run.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace nexsync::sync {
+
+/// A variant node as the row the import writes; the product's id and title come from its product.
+storage::shopify_item_row item_row(std::string_view product_id, std::string_view product_title,
+                                   const boost::json::value& variant);
+
+/// What names a row in the run's skipped list: its SKU, else the variant id.
+std::string skip_key(const storage::shopify_item_row& row);
+
+/// Writes one page of rows in one transaction under the run's key (duplicates across pages of one
+/// run are recognised by it); the outcomes in row order.
+boost::asio::awaitable<std::vector<storage::row_outcome>> write_page(std::shared_ptr<storage::pool> db, std::int64_t tenant,
+                                                                     std::vector<storage::shopify_item_row> rows,
+                                                                     std::string run_key);
+
+/// Whether a catalog of `products` products is imported through a bulk operation (threshold 0: never;
+/// an unknown count, 0, never either).
+bool use_bulk_import(std::int64_t products, std::int64_t min_products);
+
+/// Imports every variant through a bulk operation: start it, wait for it, download its JSONL file and
+/// write it in pages. False (nothing done) when Shopify will not start one now because others are
+/// running (OPERATION_IN_PROGRESS): the caller then pages instead. Throws job_failure otherwise.
+boost::asio::awaitable<bool> import_products_bulk(run& r);
+
+// ---- Pure parts of the bulk way (unit-tested) ----
+
+/// A bulk operation as bulkOperation(id:) reports it.
+struct bulk_state {
+  std::string id;
+  std::string status;       ///< CREATED, RUNNING, COMPLETED, FAILED, CANCELING, CANCELED, EXPIRED
+  std::string error_code;   ///< when FAILED: ACCESS_DENIED, INTERNAL_SERVER_ERROR, TIMEOUT
+  std::string url;          ///< the JSONL file when COMPLETED (empty: nothing matched)
+  std::int64_t object_count = 0, root_object_count = 0;
+};
+
+/// Reads `data.bulkOperation` of a status reply; nullopt when it is missing (unknown id).
+std::optional<bulk_state> read_bulk_state(const boost::json::value& reply_body);
+
+/// True while the operation may still complete (CREATED, RUNNING).
+bool bulk_running(const bulk_state& s);
+
+/// The sentence for a person when the operation ended without a file to import; empty when COMPLETED.
+std::string bulk_failure_message(const bulk_state& s);
+
+/// How long to wait before the next status poll, after `waited` so far: about every second for the
+/// first minute, then backing off to every 10 s.
+std::chrono::milliseconds bulk_poll_delay(std::chrono::milliseconds waited);
+
+/// Shopify's JSONL export of products with their variants, read in two passes over the same lines:
+/// the first learns every product's title and checks every line, the second turns variant lines into
+/// rows. (Children come after their parent but not necessarily right after it, so titles are known
+/// for every variant only once the whole file has been seen.)
+class bulk_catalog {
+ public:
+  /// First pass, one line: false when it is not a JSON object with an id (the file is unusable).
+  bool learn(std::string_view line);
+  /// Second pass, one line: the row of a variant line; nullopt for a product (or empty) line.
+  std::optional<storage::shopify_item_row> row_of(std::string_view line) const;
+  /// Variant lines seen by the first pass.
+  std::int64_t variants() const { return variants_; }
+  /// Product lines seen by the first pass.
+  std::int64_t products() const { return static_cast<std::int64_t>(titles_.size()); }
+
+ private:
+  std::unordered_map<std::string, std::string> titles_;  // product gid -> title
+  std::int64_t variants_ = 0;
+};
+
+}  // namespace nexsync::sync

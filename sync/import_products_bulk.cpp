@@ -1,0 +1,298 @@
+// Import Products through a Shopify bulk operation (large catalogs): start the export, wait for it
+// (status polls go through the rate limiter like every call), stream its JSONL file into a temporary
+// file, check every line, then write the variants in pages of 250 through the same page write (one
+// transaction each) and with the same skip reasons as the paged import.
+#include "sync/import_products.hpp"
+
+#include "log/log.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
+
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <unistd.h>
+
+namespace nexsync::sync {
+
+namespace {
+
+using namespace std::chrono_literals;
+using std::chrono::milliseconds;
+
+constexpr std::size_t page_rows = 250;                        // variants per transaction
+constexpr std::size_t max_file_bytes = std::size_t{1} << 30;  // 1 GiB: ~3 million variants at ~300 bytes a line
+constexpr auto max_wait = std::chrono::hours(2);
+constexpr int download_attempts = 3;
+constexpr int lines_per_slice = 2000;  // the checking pass lets other work on the thread run this often
+const std::string nothing_imported = " Nothing was imported; click Import Products again.";
+
+// A count Shopify writes as UnsignedInt64 (a string in its JSON; a number from some servers).
+std::int64_t count_of(const boost::json::value* v) {
+  if (!v) return 0;
+  if (v->is_int64()) return v->as_int64();
+  if (v->is_uint64()) return static_cast<std::int64_t>(v->as_uint64());
+  if (v->is_string()) {
+    std::int64_t n = 0;
+    auto s = v->as_string();
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+    return ec == std::errc{} && end == s.data() + s.size() ? n : 0;
+  }
+  return 0;
+}
+
+// The export on disk: an anonymous temporary file (gone when closed), written by the download and
+// read line by line twice, so a large catalog never has to fit in memory.
+class export_file {
+ public:
+  export_file() : f_(std::tmpfile()) {}
+  ~export_file() {
+    std::free(line_);
+    if (f_) std::fclose(f_);
+  }
+  export_file(const export_file&) = delete;
+  export_file& operator=(const export_file&) = delete;
+
+  bool usable() const { return f_ != nullptr; }
+  /// Empties the file (before a download attempt).
+  bool clear() { return std::fflush(f_) == 0 && ftruncate(fileno(f_), 0) == 0 && std::fseek(f_, 0, SEEK_SET) == 0; }
+  bool write(std::string_view piece) { return std::fwrite(piece.data(), 1, piece.size(), f_) == piece.size(); }
+  /// Back to the first line (before each pass).
+  bool rewind() { return std::fflush(f_) == 0 && std::fseek(f_, 0, SEEK_SET) == 0; }
+  /// The next line without its line break (valid until the next call); nullopt at the end.
+  std::optional<std::string_view> next_line() {
+    auto n = getline(&line_, &capacity_, f_);
+    if (n < 0) return std::nullopt;
+    std::string_view line{line_, static_cast<std::size_t>(n)};
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+    return line;
+  }
+  bool read_failed() const { return std::ferror(f_) != 0; }
+
+ private:
+  std::FILE* f_;
+  char* line_ = nullptr;
+  std::size_t capacity_ = 0;
+};
+
+boost::asio::awaitable<void> pause(milliseconds d) {
+  auto ex = co_await boost::asio::this_coro::executor;
+  boost::asio::steady_timer t{ex, d};
+  co_await t.async_wait(boost::asio::use_awaitable);
+}
+
+// Starts the export: the operation's id, or empty when Shopify is running as many as it allows for
+// this app and shop (OPERATION_IN_PROGRESS).
+boost::asio::awaitable<std::string> start_export(run& r) {
+  boost::json::object vars;
+  vars["query"] = shopify::bulk_products_query("");
+  auto reply = co_await r.call(shopify::bulk_operation_run_query, 0, vars);
+  auto* errors = at_path(reply.body, "data.bulkOperationRunQuery.userErrors");
+  if (errors && errors->is_array() && !errors->as_array().empty()) {
+    const auto& first = errors->as_array().front();
+    if (text_of(at_path(first, "code")) == "OPERATION_IN_PROGRESS") co_return std::string{};
+    throw job_failure("Shopify refused to export the catalog: " + text_of(at_path(first, "message")) + "." + nothing_imported);
+  }
+  auto id = text_of(at_path(reply.body, "data.bulkOperationRunQuery.bulkOperation.id"));
+  if (id.empty()) throw job_failure("Shopify did not start the catalog export (its answer named no bulk operation)." + nothing_imported);
+  co_return id;
+}
+
+// Polls the operation until it ends; its final state when COMPLETED, job_failure otherwise.
+boost::asio::awaitable<bulk_state> wait_for_export(run& r, std::string id) {
+  const auto started = std::chrono::steady_clock::now();
+  bulk_state state;
+  for (;;) {
+    auto waited = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
+    if (waited > max_wait)
+      throw job_failure("Shopify's catalog export has not finished after two hours." + nothing_imported);
+    co_await pause(bulk_poll_delay(waited));
+    boost::json::object vars;
+    vars["id"] = id;
+    auto reply = co_await r.call(shopify::bulk_operation_status, 0, vars);
+    auto read = read_bulk_state(reply.body);
+    if (!read) throw job_failure("Shopify no longer knows the catalog export nexsync started." + nothing_imported);
+    state = std::move(*read);
+    if (!bulk_running(state)) break;
+  }
+  auto message = bulk_failure_message(state);
+  if (!message.empty()) throw job_failure(message);
+  co_return state;
+}
+
+// Streams the export into file; transport errors and 5xx are retried, a refused or expired URL is not.
+boost::asio::awaitable<std::uint64_t> download_export(run& r, std::string url, export_file& file) {
+  std::uint64_t bytes = 0;
+  for (int attempt = 1;; ++attempt) {
+    if (!file.clear()) throw job_failure("nexsync could not empty its temporary file for Shopify's catalog export." + nothing_imported);
+    bool write_failed = false;
+    // Runs on the transport's thread while this coroutine waits for the download to end.
+    shopify::body_sink sink = [&file, &write_failed](std::string_view piece) {
+      if (file.write(piece)) return true;
+      write_failed = true;
+      return false;
+    };
+    auto got = co_await r.env.shopify->download(url, max_file_bytes, std::move(sink));
+    if (got) {
+      bytes = *got;
+      break;
+    }
+    if (write_failed)
+      throw job_failure("nexsync could not store Shopify's catalog export in a temporary file (is the disk full?)." + nothing_imported);
+    auto kind = got.error().kind;
+    bool again = (kind == shopify::client_error_kind::transport || kind == shopify::client_error_kind::server) &&
+                 attempt < download_attempts;
+    log::info("sync", "bulk export download failed",
+              {{"shop", r.shop}, {"attempt", attempt}, {"error", got.error().message}, {"retrying", again}});
+    if (!again)
+      throw job_failure("nexsync could not download Shopify's catalog export (" + got.error().message + ")." + nothing_imported);
+    co_await pause(std::chrono::seconds(attempt));
+  }
+  co_return bytes;
+}
+
+// The first pass: every line must be a product or a variant, and every product's title is learnt.
+boost::asio::awaitable<void> check_export(export_file& file, bulk_catalog& catalog) {
+  if (!file.rewind()) throw job_failure("nexsync could not read back Shopify's catalog export." + nothing_imported);
+  auto ex = co_await boost::asio::this_coro::executor;
+  std::int64_t line_number = 0;
+  for (;;) {
+    auto line = file.next_line();
+    if (!line) break;
+    ++line_number;
+    if (!catalog.learn(*line))
+      throw job_failure("Shopify's catalog export could not be read (line " + std::to_string(line_number) +
+                        " is not a product or a variant)." + nothing_imported);
+    if (line_number % lines_per_slice == 0) co_await boost::asio::post(ex, boost::asio::use_awaitable);
+  }
+  if (file.read_failed()) throw job_failure("nexsync could not read back Shopify's catalog export." + nothing_imported);
+}
+
+}  // namespace
+
+std::optional<bulk_state> read_bulk_state(const boost::json::value& reply_body) {
+  auto* op = at_path(reply_body, "data.bulkOperation");
+  if (!op || !op->is_object()) return std::nullopt;
+  bulk_state s;
+  s.id = text_of(at_path(*op, "id"));
+  s.status = text_of(at_path(*op, "status"));
+  s.error_code = text_of(at_path(*op, "errorCode"));
+  s.url = text_of(at_path(*op, "url"));
+  s.object_count = count_of(at_path(*op, "objectCount"));
+  s.root_object_count = count_of(at_path(*op, "rootObjectCount"));
+  return s;
+}
+
+bool bulk_running(const bulk_state& s) { return s.status == "CREATED" || s.status == "RUNNING"; }
+
+std::string bulk_failure_message(const bulk_state& s) {
+  if (s.status == "COMPLETED") return {};
+  if (s.status == "FAILED") {
+    std::string why = s.error_code == "TIMEOUT"                 ? "it took longer than Shopify allows"
+                      : s.error_code == "ACCESS_DENIED"         ? "nexsync lacks the access it needs; reconnect the store"
+                      : s.error_code == "INTERNAL_SERVER_ERROR" ? "an error inside Shopify"
+                      : s.error_code.empty()                    ? "Shopify gave no reason"
+                                                                : "Shopify's code " + s.error_code;
+    return "Shopify could not export the catalog (" + why + ")." + nothing_imported;
+  }
+  if (s.status == "CANCELED" || s.status == "CANCELING")
+    return "The catalog export was canceled in Shopify before it finished." + nothing_imported;
+  if (s.status == "EXPIRED") return "Shopify's catalog export expired before nexsync could download it." + nothing_imported;
+  return "Shopify's catalog export ended in a state nexsync does not know (" + (s.status.empty() ? "none" : s.status) + ")." +
+         nothing_imported;
+}
+
+milliseconds bulk_poll_delay(milliseconds waited) {
+  if (waited < 1s) return 500ms;  // a small export is often done at the first look
+  if (waited < 60s) return 1s;
+  return std::min<milliseconds>(10s, 1s + (waited - 60s) / 10);
+}
+
+bool bulk_catalog::learn(std::string_view line) {
+  if (line.empty()) return true;
+  boost::system::error_code ec;
+  auto v = boost::json::parse(line, ec);
+  if (ec || !v.is_object()) return false;
+  auto id = text_of(at_path(v, "id"));
+  if (id.empty()) return false;
+  if (v.as_object().contains("__parentId")) {
+    ++variants_;
+    return true;
+  }
+  titles_[id] = text_of(at_path(v, "title"));
+  return true;
+}
+
+std::optional<storage::shopify_item_row> bulk_catalog::row_of(std::string_view line) const {
+  if (line.empty()) return std::nullopt;
+  boost::system::error_code ec;
+  auto v = boost::json::parse(line, ec);
+  if (ec || !v.is_object()) return std::nullopt;  // learn() refused such a file before any row was written
+  auto parent = text_of(at_path(v, "__parentId"));
+  if (parent.empty()) return std::nullopt;
+  auto it = titles_.find(parent);
+  // A variant of a product missing from the file gets no title, which the page write skips ("invalid_title").
+  std::string_view title = it == titles_.end() ? std::string_view{} : std::string_view{it->second};
+  return item_row(parent, title, v);
+}
+
+boost::asio::awaitable<bool> import_products_bulk(run& r) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto seconds_since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
+  auto id = co_await start_export(r);
+  if (id.empty()) co_return false;
+  auto state = co_await wait_for_export(r, id);
+  const double waited_s = seconds_since(t0);
+  export_file file;
+  if (!file.usable()) throw job_failure("nexsync could not create a temporary file for Shopify's catalog export." + nothing_imported);
+  std::uint64_t bytes = 0;
+  if (!state.url.empty()) {  // no url: the export matched nothing
+    auto url = state.url;
+    bytes = co_await download_export(r, url, file);
+  }
+  const double downloaded_s = seconds_since(t0);
+  bulk_catalog catalog;
+  co_await check_export(file, catalog);
+  co_await r.set_total(catalog.variants());
+  const double checked_s = seconds_since(t0);
+
+  // The second pass: pages of 250 variants, in the file's order (a duplicate SKU: the first one wins).
+  if (!file.rewind()) throw job_failure("nexsync could not read back Shopify's catalog export." + nothing_imported);
+  const auto run_key = std::to_string(r.run_id);
+  std::vector<storage::shopify_item_row> rows;
+  std::vector<std::string> keys;
+  for (;;) {
+    auto line = file.next_line();
+    const bool at_end = !line;
+    if (!at_end) {
+      auto row = catalog.row_of(*line);
+      if (row) {
+        keys.push_back(skip_key(*row));
+        rows.push_back(std::move(*row));
+      }
+    }
+    if (rows.size() < page_rows && !at_end) continue;
+    if (!rows.empty()) {
+      auto outcomes = co_await write_page(r.env.db, r.tenant_id, std::move(rows), run_key);
+      co_await r.record(outcomes, keys);
+      rows.clear();
+      keys.clear();
+    }
+    if (at_end) break;
+  }
+  if (file.read_failed()) throw job_failure("nexsync could not read back Shopify's catalog export; the import stopped part way. Click Import Products again.");
+  log::info("sync", "products imported through a bulk operation",
+            {{"tenant_id", r.tenant_id}, {"shop", r.shop}, {"bulk_operation", id}, {"bytes", bytes},
+             {"products", catalog.products()}, {"variants", catalog.variants()}, {"export_s", waited_s},
+             {"download_s", downloaded_s - waited_s}, {"check_s", checked_s - downloaded_s},
+             {"write_s", seconds_since(t0) - checked_s}});
+  co_return true;
+}
+
+}  // namespace nexsync::sync
