@@ -10,6 +10,8 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <string>
+#include <vector>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,11 +25,18 @@ inline constexpr const char* shop = "acme-jewellers";
 class sim_process {
  public:
   /// app_url: the app's base URL (webhook subscriptions must be under it); the default suits servers
-  /// that never receive webhooks.
-  explicit sim_process(const std::string& app_url = "http://127.0.0.1:0") {
+  /// that never receive webhooks. extra_args go to the simulator after the fixture's own.
+  explicit sim_process(const std::string& app_url = "http://127.0.0.1:0", const std::vector<std::string>& extra_args = {}) {
     const char* dir = std::getenv("NEXSYNC_BIN_DIR");
     if (!dir || !*dir) FAIL("NEXSYNC_BIN_DIR is not set: it must name the build's bin folder (shopify-sim)");
     std::string binary = std::string{dir} + "/shopify-sim";
+    std::vector<std::string> args{binary, "--listen", "127.0.0.1:0", "--app-key", "test-api-key", "--app-secret",
+                                  "test-api-secret", "--app-url", app_url, "--admin-token", sim_admin, "--seed-shop", shop,
+                                  "--seed-shop", "other-shop", "--log-level", "warn"};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
     int out[2];
     REQUIRE(pipe(out) == 0);
     pid_ = fork();
@@ -38,9 +47,7 @@ class sim_process {
       dup2(out[1], 1);
       close(out[0]);
       close(out[1]);
-      execl(binary.c_str(), binary.c_str(), "--listen", "127.0.0.1:0", "--app-key", "test-api-key", "--app-secret",
-            "test-api-secret", "--app-url", app_url.c_str(), "--admin-token", sim_admin, "--seed-shop", shop,
-            "--seed-shop", "other-shop", "--log-level", "warn", static_cast<char*>(nullptr));
+      execv(binary.c_str(), argv.data());
       _exit(127);
     }
     close(out[1]);
