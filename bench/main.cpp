@@ -98,6 +98,15 @@ int main(int argc, char** argv) {
   import->add_option("--variants-per-product", io.variants_per_product, "Variants per product");
   import->add_option("--timeout", io.timeout_s, "Seconds before giving up");
 
+  bulk_options bo;
+  auto* bulk = app.add_subcommand("bulk-vs-paged", "Import Products of one catalog through a bulk operation, then page by page");
+  bulk->add_option("--products", bo.products, "Products of the bulk run's catalog");
+  bulk->add_option("--variants-per-product", bo.variants_per_product, "Variants per product");
+  bulk->add_option("--paged-products", bo.paged_products, "Products of the paged run (projected to --products; 0: the same)");
+  bulk->add_option("--plan", bo.plan, "The shops' plan: standard, advanced, plus, enterprise");
+  bulk->add_option("--bulk-ms", bo.bulk_ms, "The simulator's bulk_duration_ms (its export's own delay)");
+  bulk->add_option("--timeout", bo.timeout_s, "Seconds before giving up on a run");
+
   idle_options ido;
   auto* idle = app.add_subcommand("idle-tenants", "Many connected shops: server memory and a cold shop's first click");
   idle->add_option("--tenants", ido.tenants, "Connected shops");
@@ -139,6 +148,7 @@ int main(int argc, char** argv) {
     if (*webhooks) report["result"] = run_webhooks(so, wo, std::cout);
     if (*storm) report["result"] = run_sync_storm(so, sto, std::cout);
     if (*import) report["result"] = run_unthrottled_import(so, io, std::cout);
+    if (*bulk) report["result"] = run_bulk_vs_paged(so, bo, std::cout);
     if (*idle) report["result"] = run_idle_tenants(so, ido, std::cout);
     if (*mixed) report["result"] = run_mixed(so, mo, std::cout);
     if (*smoke) {
@@ -181,6 +191,14 @@ int main(int argc, char** argv) {
         return run_sync_storm(so, st, std::cout);
       });
       step("unthrottled-import", [&] { return run_unthrottled_import(so, import_options{200, 3, 120}, std::cout); });
+      step("bulk-vs-paged", [&] {
+        bulk_options b;
+        b.products = 60;
+        b.paged_products = 0;  // the same catalog both ways: the counts must agree
+        b.bulk_ms = 300;       // a few status polls
+        b.timeout_s = 120;
+        return run_bulk_vs_paged(so, b, std::cout);
+      });
       step("idle-tenants", [&] { return run_idle_tenants(so, idle_options{20, 5, 2}, std::cout); });
       step("mixed", [&] {
         mixed_options m;

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <ostream>
+#include <string>
 
 namespace nexsync::bench {
 
@@ -44,6 +45,16 @@ struct import_options {
   double timeout_s = 1200;
 };
 boost::json::object run_unthrottled_import(const stack_options& so, const import_options& o, std::ostream& out);
+
+struct bulk_options {
+  int products = 33334;
+  int variants_per_product = 3;
+  int paged_products = 3334;          ///< the paged run's catalog (its time is projected to `products`); 0: the same
+  std::string plan = "standard";
+  double bulk_ms = 0;                 ///< the simulator's bulk_duration_ms for the bulk shop
+  double timeout_s = 3600;
+};
+boost::json::object run_bulk_vs_paged(const stack_options& so, const bulk_options& o, std::ostream& out);
 
 struct idle_options {
   int tenants = 10000;
