@@ -1,6 +1,7 @@
 #include "actors/runtime.hpp"
 
 #include "actors/rate_limiter.hpp"
+#include "actors/reconciler.hpp"
 #include "actors/sync_protocol.hpp"
 
 #include <caf/all.hpp>
@@ -10,6 +11,7 @@ namespace nexsync::actors {
 void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::nexsync_rate_limiter>();
   cfg.add_message_types<caf::id_block::nexsync_sync>();
+  cfg.add_message_types<caf::id_block::nexsync_reconciler>();
 }
 
 runtime::runtime(std::size_t threads) : config_(std::make_unique<caf::actor_system_config>()) {

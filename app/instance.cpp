@@ -31,10 +31,7 @@ boost::asio::awaitable<void> migrate_when_reachable(context& ctx) {
       auto applied = co_await ctx.db->query(apply);
       for (auto& name : applied) log::info("storage", "migration applied", {{"name", name}});
       ctx.migrations_applied = true;
-      if (ctx.sync) {
-        ctx.sync->replay_pending_webhooks(ctx);
-        ctx.sync->start_scheduler();
-      }
+      if (ctx.sync) ctx.sync->replay_pending_webhooks(ctx);
       co_return;
     } catch (const std::exception& e) {
       log::warn("storage", "database not ready; retrying", {{"error", e.what()}, {"retry_ms", delay.count()}});

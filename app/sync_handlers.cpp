@@ -261,24 +261,26 @@ awaitable<http::response> run_page(context& ctx, http::request& req, const stora
   co_return render_page("sync_run", "Sync run", page, &who, "integrations");
 }
 
-// POST /api/cron/shopify-reconciliation: bearer secret; schedules a reconcile for every connected
-// shop (queued behind any running job) and answers at once with what it scheduled.
+// POST /api/cron/shopify-reconciliation: bearer secret; the reconciler queues a reconcile for every
+// connected shop (behind any running job) and the answer lists them at once.
 awaitable<http::response> cron_reconcile(context& ctx, sync_services& s, http::request& req) {
   auto auth = std::string{req.header("Authorization").value_or("")};
   const std::string expected = "Bearer " + ctx.settings.cron_secret;
   if (ctx.settings.cron_secret.empty() || !crypto::constant_time_equal(auth, expected))
     co_return http::response::json_error(401, "unauthorized", "A valid cron bearer token is required.");
-  auto list = [](storage::connection& c) { return storage::connected_shops(c, "shopify"); };
-  auto shops = co_await ctx.db->query(list);
+  std::vector<actors::walk_order> walks;
+  try {
+    walks = co_await actors::ask<std::vector<actors::walk_order>>(s.runtime.system(), s.reconciler,
+                                                                   std::chrono::seconds(30), actors::reconcile_atom_v);
+  } catch (const actors::ask_failed&) {
+    co_return http::response::json_error(503, "unavailable",
+                                         "The connected shops could not be listed; nothing was scheduled. Try again.");
+  }
   boost::json::array scheduled;
-  for (auto& shop : shops) {
-    actors::sync_request request;
-    request.direction = "reconcile";
-    request.trigger = "cron";
-    caf::anon_send(s.registry, actors::sync_atom_v, shop.tenant_id, shop.shop_domain, request);
+  for (auto& walk : walks) {
     boost::json::object o;
-    o["tenant_id"] = shop.tenant_id;
-    o["shop"] = shop.shop_domain;
+    o["tenant_id"] = walk.tenant_id;
+    o["shop"] = walk.shop;
     scheduled.push_back(std::move(o));
   }
   log::info("sync", "reconciliation scheduled", {{"shops", static_cast<std::int64_t>(scheduled.size())}});

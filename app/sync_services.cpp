@@ -9,11 +9,6 @@
 #include "sync/run.hpp"
 #include "sync/schedule.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <caf/all.hpp>
 
@@ -22,38 +17,35 @@ namespace nexsync::app {
 namespace {
 // An idle shop's connection stops after this long; the registry respawns it on the next click.
 constexpr std::chrono::minutes connection_idle{5};
-// How often the scheduler looks for due reconciles and sweeps.
-constexpr std::chrono::seconds scheduler_tick{60};
+// How often the reconciler looks for due reconciles and sweeps.
+constexpr std::chrono::seconds reconciler_tick{60};
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// The reconciler: every tick, queues each shop's due daily reconcile or sweep on its connection (the
-// connection runs it behind any click and merges it with one already queued).
-boost::asio::awaitable<void> schedule_walks(std::shared_ptr<storage::pool> db, actors::connection_registry_actor registry,
-                                            std::chrono::seconds sweep_interval) {
-  const auto started = unix_now();
-  boost::asio::steady_timer timer{co_await boost::asio::this_coro::executor};
-  for (;;) {
-    timer.expires_after(scheduler_tick);
-    auto [ec] = co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
-    if (ec) co_return;
-    try {
-      auto list = [](storage::connection& c) { return storage::connected_shops(c, "shopify"); };
-      auto shops = co_await db->query(list);
-      auto due = sync::due_walks(shops, unix_now(), started, sweep_interval);
-      for (auto& walk : due) {
-        actors::sync_request request;
-        request.direction = walk.direction;
-        request.trigger = "cron";
-        caf::anon_send(registry, actors::sync_atom_v, walk.tenant_id, walk.shop_domain, request);
-      }
-      if (!due.empty()) log::debug("sync", "walks scheduled", {{"count", static_cast<std::int64_t>(due.size())}});
-    } catch (const std::exception& e) {
-      log::warn("sync", "could not schedule reconciliation", {{"error", e.what()}});
-    }
-  }
+// The reconciler's view of the database and the clock: the connected shops, read on the pool.
+actors::walk_sources walk_sources_of(std::shared_ptr<storage::pool> db, std::chrono::seconds sweep_interval) {
+  auto list = [](storage::connection& c) { return storage::connected_shops(c, "shopify"); };
+  actors::walk_sources sources;
+  sources.due_now = [db, list, sweep_interval, started = unix_now()](actors::walk_sources::reply reply) {
+    db->run(list, [reply, sweep_interval, started](std::exception_ptr e, std::vector<storage::connected_shop> shops) {
+      if (e) return reply({}, "could not list the connected shops");
+      std::vector<actors::walk_order> walks;
+      for (auto& w : sync::due_walks(shops, unix_now(), started, sweep_interval))
+        walks.push_back({w.tenant_id, w.shop_domain, w.direction});
+      reply(std::move(walks), {});
+    });
+  };
+  sources.reconcile_all = [db, list](actors::walk_sources::reply reply) {
+    db->run(list, [reply](std::exception_ptr e, std::vector<storage::connected_shop> shops) {
+      if (e) return reply({}, "could not list the connected shops");
+      std::vector<actors::walk_order> walks;
+      for (auto& shop : shops) walks.push_back({shop.tenant_id, shop.shop_domain, "reconcile"});
+      reply(std::move(walks), {});
+    });
+  };
+  return sources;
 }
 }  // namespace
 
@@ -75,6 +67,9 @@ sync_services::sync_services(context& ctx, boost::asio::any_io_executor executor
     co_return sync::shop_token{access->subdomain, access->token};
   };
   registry = actors::spawn_connection_registry(runtime.system(), sync::make_job_starter(env), connection_idle);
+  // Lookups before the migrations are applied fail and are logged; the first tick is a minute away.
+  reconciler = actors::spawn_reconciler(runtime.system(), registry, walk_sources_of(ctx.db, env->sweep_interval),
+                                        reconciler_tick);
   // A stored order webhook nudges its shop's connection, which applies it behind any running job.
   if (!ctx.webhooks) ctx.webhooks = make_webhook_ingest(ctx.webhook_db ? ctx.webhook_db : ctx.db, ctx.settings.webhook_db_connections);
   ctx.webhooks->set_after_commit([r = registry](std::int64_t tenant_id, const std::string& shop, const std::string& topic,
@@ -90,10 +85,6 @@ actors::sync_request sync_services::webhook_request(std::int64_t event_id) {
   request.trigger = "webhook";
   request.event_id = event_id;
   return request;
-}
-
-void sync_services::start_scheduler() {
-  boost::asio::co_spawn(env->executor, schedule_walks(env->db, registry, env->sweep_interval), boost::asio::detached);
 }
 
 void sync_services::replay_pending_webhooks(context& ctx) {
@@ -116,6 +107,7 @@ void sync_services::replay_pending_webhooks(context& ctx) {
 sync_services::~sync_services() { stop(); }
 
 void sync_services::stop() {
+  caf::anon_send_exit(reconciler, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(limiter, caf::exit_reason::user_shutdown);
 }

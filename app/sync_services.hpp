@@ -2,6 +2,7 @@
 // The actor side of the server: the CAF runtime, the rate limiter, the connection registry and the
 // environment the sync jobs run in. Only sync handlers include this (it brings CAF in).
 
+#include "actors/reconciler.hpp"
 #include "actors/runtime.hpp"
 #include "actors/sync_protocol.hpp"
 #include "app/context.hpp"
@@ -18,8 +19,6 @@ struct sync_services {
   /// Hands every shop with stored, unapplied order webhooks to its connection (at start-up, after the
   /// migrations: events stored before a crash or restart are applied now).
   void replay_pending_webhooks(context& ctx);
-  /// Starts the reconciler: each shop's daily reconcile at its own time of day, and the sweeps.
-  void start_scheduler();
   /// The request that applies a shop's stored order webhooks.
   static actors::sync_request webhook_request(std::int64_t event_id);
   /// Stops the registry (and with it every connection) and the limiter; waiting callers get errors.
@@ -27,6 +26,8 @@ struct sync_services {
   actors::runtime runtime;
   actors::rate_limiter_actor limiter;
   actors::connection_registry_actor registry;
+  /// Queues each shop's daily reconcile (at its own time of day) and sweeps; serves the cron endpoint.
+  actors::reconciler_actor reconciler;
   std::shared_ptr<sync::job_env> env;
 };
 
