@@ -18,8 +18,14 @@ inventory_item item_from(const result& r, int row) {
                         r.optional(row, 8), r.optional(row, 9), r.get(row, 10)};
 }
 
+// `m` carries quantity_after: the running sum of the item's movements up to this one.
 const std::string movement_columns =
     "m.id, m.item_id, m.kind, m.delta, m.quantity_after, m.note, u.email, m.sale_id, " + iso_utc("m.created_at");
+
+// An item's movements with their running sum (statements add WHERE/ORDER/LIMIT outside).
+const std::string movements_with_totals =
+    "(SELECT s.*, sum(s.delta) OVER (ORDER BY s.id) AS quantity_after FROM stock_movements s"
+    " WHERE s.tenant_id = $1 AND s.item_id = $2) m LEFT JOIN users u ON u.id = m.user_id";
 
 stock_movement movement_from(const result& r, int row) {
   stock_movement m{r.int64(row, 0), r.int64(row, 1), r.get(row, 2), r.int64(row, 3), r.int64(row, 4),
@@ -37,11 +43,17 @@ std::optional<inventory_item> item_by_id(connection& c, std::int64_t tenant_id, 
 
 stock_movement insert_movement(connection& c, std::int64_t tenant_id, std::int64_t item_id, std::string_view kind,
                                std::int64_t delta, const std::string& note, std::optional<std::int64_t> user_id) {
-  auto r = c.exec(
-      "WITH m AS (INSERT INTO stock_movements (tenant_id, item_id, kind, delta, note, user_id)"
-      " VALUES ($1, $2, $3, $4, $5, $6) RETURNING *)"
-      " SELECT " + movement_columns + " FROM m LEFT JOIN users u ON u.id = m.user_id",
-      params{tenant_id, item_id, kind, delta, note, user_id});
+  // Two statements: the movement applies itself to the item when its INSERT ends, so only a later
+  // statement sees the item's new quantity (the caller holds the item's lock, so it is this movement's).
+  auto id = c.exec("INSERT INTO stock_movements (tenant_id, item_id, kind, delta, note, user_id)"
+                   " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                   params{tenant_id, item_id, kind, delta, note, user_id})
+                .int64(0, 0);
+  auto r = c.exec("SELECT " + movement_columns +
+                      " FROM (SELECT s.*, i.quantity AS quantity_after FROM stock_movements s"
+                      "       JOIN inventory_items i ON i.id = s.item_id AND i.tenant_id = s.tenant_id"
+                      "       WHERE s.tenant_id = $1 AND s.id = $2) m LEFT JOIN users u ON u.id = m.user_id",
+                  params{tenant_id, id});
   return movement_from(r, 0);
 }
 
@@ -107,9 +119,7 @@ adjust_result adjust_stock(connection& c, std::int64_t tenant_id, const std::str
 
 std::vector<stock_movement> item_movements(connection& c, std::int64_t tenant_id, std::int64_t item_id,
                                            std::int64_t limit) {
-  auto r = c.exec("SELECT " + movement_columns +
-                      " FROM stock_movements m LEFT JOIN users u ON u.id = m.user_id"
-                      " WHERE m.tenant_id = $1 AND m.item_id = $2 ORDER BY m.id DESC LIMIT $3",
+  auto r = c.exec("SELECT " + movement_columns + " FROM " + movements_with_totals + " ORDER BY m.id DESC LIMIT $3",
                   params{tenant_id, item_id, limit});
   std::vector<stock_movement> out;
   for (int i = 0; i < r.rows(); ++i) out.push_back(movement_from(r, i));
