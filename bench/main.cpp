@@ -107,6 +107,14 @@ int main(int argc, char** argv) {
   bulk->add_option("--bulk-ms", bo.bulk_ms, "The simulator's bulk_duration_ms (its export's own delay)");
   bulk->add_option("--timeout", bo.timeout_s, "Seconds before giving up on a run");
 
+  drift_options dro;
+  auto* drift = app.add_subcommand("drift", "Every webhook lost: time from a paid order to its sale, and the sweep's budget share");
+  drift->add_option("--minutes", dro.minutes, "How long paid orders keep coming");
+  drift->add_option("--order-every", dro.order_every_s, "Seconds between paid orders");
+  drift->add_option("--sweep-minutes", dro.sweep_minutes, "The server's sweep interval (NEXSYNC_SWEEP_INTERVAL_MINUTES)");
+  drift->add_flag("--cron", dro.cron, "Call the cron reconciliation once after the orders instead of waiting for sweeps");
+  drift->add_option("--settle", dro.settle_s, "Seconds to wait for the last orders once creation stops");
+
   idle_options ido;
   auto* idle = app.add_subcommand("idle-tenants", "Many connected shops: server memory and a cold shop's first click");
   idle->add_option("--tenants", ido.tenants, "Connected shops");
@@ -149,6 +157,7 @@ int main(int argc, char** argv) {
     if (*storm) report["result"] = run_sync_storm(so, sto, std::cout);
     if (*import) report["result"] = run_unthrottled_import(so, io, std::cout);
     if (*bulk) report["result"] = run_bulk_vs_paged(so, bo, std::cout);
+    if (*drift) report["result"] = run_drift(so, dro, std::cout);
     if (*idle) report["result"] = run_idle_tenants(so, ido, std::cout);
     if (*mixed) report["result"] = run_mixed(so, mo, std::cout);
     if (*smoke) {
@@ -198,6 +207,22 @@ int main(int argc, char** argv) {
         b.bulk_ms = 300;       // a few status polls
         b.timeout_s = 120;
         return run_bulk_vs_paged(so, b, std::cout);
+      });
+      step("drift", [&] {
+        drift_options d;
+        d.minutes = 0.05;      // three orders, 1 s apart
+        d.order_every_s = 1;
+        d.cron = true;         // sweeps come every minute at the soonest: the smoke asks the cron endpoint
+        d.settle_s = 60;
+        return run_drift(so, d, std::cout);
+      });
+      step("drift", [&] {
+        drift_options d;
+        d.minutes = 0.05;      // three orders, 1 s apart
+        d.order_every_s = 1;
+        d.cron = true;         // sweeps come every minute at the soonest: the smoke asks the cron endpoint
+        d.settle_s = 60;
+        return run_drift(so, d, std::cout);
       });
       step("idle-tenants", [&] { return run_idle_tenants(so, idle_options{20, 5, 2}, std::cout); });
       step("mixed", [&] {

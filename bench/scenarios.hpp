@@ -56,6 +56,15 @@ struct bulk_options {
 };
 boost::json::object run_bulk_vs_paged(const stack_options& so, const bulk_options& o, std::ostream& out);
 
+struct drift_options {
+  double minutes = 4;                 ///< how long paid orders keep coming
+  double order_every_s = 15;          ///< one paid order this often
+  int sweep_minutes = 1;              ///< the server's NEXSYNC_SWEEP_INTERVAL_MINUTES
+  bool cron = false;                  ///< call the cron endpoint once after the orders instead of waiting for sweeps
+  double settle_s = 300;              ///< how long to wait for the last orders once creation stops
+};
+boost::json::object run_drift(const stack_options& so, const drift_options& o, std::ostream& out);
+
 struct idle_options {
   int tenants = 10000;
   int clicks = 500;                   ///< cold first clicks measured
