@@ -2,8 +2,8 @@
 // once through a bulk operation and once page by page, each on a fresh stack (database, simulator,
 // server) whose NEXSYNC_BULK_IMPORT_MIN_PRODUCTS forces the way. Wall time from the click to the run's
 // end. The paged import is bound by the shop's restore rate, so it may run on a smaller catalog
-// (--paged-products) and is then projected linearly to the full one; the budget's own minimum for the
-// full catalog is printed beside it. The simulator's own share of the bulk run (running the export and
+// (--paged-products) and is then projected to the full one (cost scaled linearly, the same share of the
+// budget used); the budget's own minimum for the full catalog is printed beside it. The simulator's own share of the bulk run (running the export and
 // serving its file) is measured separately on the same shop, by starting an identical export with a
 // token of the bench's own and polling it every 10 ms.
 
@@ -117,10 +117,16 @@ boost::json::object run_bulk_vs_paged(const stack_options& so, const bulk_option
   auto paged = import_once(so, o, false, paged_products, out);
 
   const double scale = static_cast<double>(o.products) / paged_products;
-  const double projected_s = paged.click.seconds * scale;
-  // The budget's floor for the full catalog: its cost beyond the bucket at the click, at the restore rate.
-  const double full_cost = static_cast<double>(paged.after.cost_used) * scale;
-  const double floor_s = paged.before.restore_rate > 0 ? std::max(0.0, full_cost - paged.before.available) / paged.before.restore_rate : 0;
+  // The budget's floor of a catalog: its cost beyond the bucket at the click, at the restore rate. The
+  // paged run's share of it (budget use) carries over to the full catalog, whose cost scales linearly
+  // (a page per 20 products); a plain linear projection of the time would also scale the bucket's burst.
+  auto floor_of = [&paged](double cost) {
+    return paged.before.restore_rate > 0 ? std::max(0.0, cost - paged.before.available) / paged.before.restore_rate : 0;
+  };
+  const double measured_floor_s = floor_of(static_cast<double>(paged.after.cost_used));
+  const double budget_use = measured_floor_s > 0 && paged.click.seconds > 0 ? measured_floor_s / paged.click.seconds : 0;
+  const double floor_s = floor_of(static_cast<double>(paged.after.cost_used) * scale);
+  const double projected_s = budget_use > 0 ? floor_s / budget_use : paged.click.seconds * scale;
   const double sim_own_s = number_of(bulk.click.body, "sim_export_s") + number_of(bulk.click.body, "sim_fetch_s");
 
   table tb{{"way", "products", "variants (synced + skipped)", "seconds", "variants/s", "Shopify calls", "cost points", "THROTTLED",
@@ -135,9 +141,12 @@ boost::json::object run_bulk_vs_paged(const stack_options& so, const bulk_option
   row("bulk operation", bulk);
   row("paged", paged);
   out << tb.render();
+  out << "paged: budget use " << fmt(budget_use, 3) << " (the budget's floor " << fmt(measured_floor_s, 1) << " s of "
+      << fmt(paged.click.seconds, 1) << " s)\n";
   if (paged_products != o.products)
-    out << "paged, projected to " << o.products << " products (x" << fmt(scale, 2) << "): " << fmt(projected_s, 0) << " s = "
-        << fmt(projected_s / 60, 1) << " min; the budget's floor for that catalog: " << fmt(floor_s, 0) << " s\n";
+    out << "paged, projected to " << o.products << " products (cost x" << fmt(scale, 2) << ", same budget use): "
+        << fmt(projected_s, 0) << " s = " << fmt(projected_s / 60, 1) << " min; the budget's floor for that catalog: "
+        << fmt(floor_s, 0) << " s\n";
   out << "bulk: " << fmt(bulk.click.seconds, 1) << " s from click to run end, of which the simulator's own export and file: "
       << fmt(sim_own_s, 1) << " s; nexsync's part " << fmt(bulk.click.seconds - sim_own_s, 1) << " s / < 60 s ("
       << verdict(bulk.click.seconds - sim_own_s < 60) << ")\n";
@@ -161,7 +170,8 @@ boost::json::object run_bulk_vs_paged(const stack_options& so, const bulk_option
                              {"paged_seconds", paged.click.seconds}, {"paged_synced", paged.click.synced},
                              {"paged_skipped", paged.click.skipped}, {"paged_calls", paged.after.calls},
                              {"paged_cost_used", paged.after.cost_used}, {"paged_throttled", paged.after.throttled},
-                             {"paged_restore_rate", paged.before.restore_rate}, {"paged_projected_seconds", projected_s},
+                             {"paged_restore_rate", paged.before.restore_rate}, {"paged_budget_use", budget_use},
+                             {"paged_projected_seconds", projected_s},
                              {"paged_floor_seconds", floor_s}, {"paged_error", paged.click.error}};
 }
 
