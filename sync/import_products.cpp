@@ -44,6 +44,19 @@ bool use_bulk_import(std::int64_t products, std::int64_t min_products) {
   return min_products > 0 && products >= min_products;
 }
 
+int next_products_page(const shopify::graphql_document& page, std::int64_t total, std::int64_t seen,
+                       const page_budget& budget) {
+  int want = page.page_size;
+  const std::int64_t remaining = total > 0 ? total - seen : 0;  // 0: unknown, or the count is stale
+  if (remaining <= 0) return want;
+  if (remaining < want) want = static_cast<int>(remaining);
+  bool rest_is_paid = budget.available >= 0 && budget.actual_per_product > 0 &&
+                      static_cast<double>(remaining) * budget.actual_per_product <= budget.available;
+  if (!rest_is_paid) return want;
+  while (want > 1 && page.cost(want) > budget.available) --want;
+  return want;
+}
+
 namespace {
 
 void add_variants(const boost::json::value& product, const boost::json::array& variants,
@@ -79,10 +92,11 @@ boost::asio::awaitable<void> more_variants(run& r, const boost::json::value& pro
 // Products page by page (20 a page within the 1000-point limit), the next page fetched while this one
 // is written.
 boost::asio::awaitable<void> import_products_paged(run& r, shop_counts counts) {
-  const int first = shopify::products_page.page_size;
   // Progress counts variants; Shopify counts products, so the total is estimated from the variants
   // per product seen so far (exact once the last page is in).
   std::int64_t products_seen = 0, variants_seen = 0;
+  page_budget budget;
+  const int first = next_products_page(shopify::products_page, counts.products, 0, budget);
   boost::json::object first_vars;
   first_vars["first"] = first;
   auto reply = co_await r.call(shopify::products_page, first, first_vars);
@@ -100,7 +114,12 @@ boost::asio::awaitable<void> import_products_paged(run& r, shop_counts counts) {
         co_await more_variants(r, product, cursor_after, rows, keys);
       }
     }
-    products_seen += static_cast<std::int64_t>(nodes->as_array().size());
+    const auto page_products = static_cast<std::int64_t>(nodes->as_array().size());
+    products_seen += page_products;
+    if (reply.cost) {
+      budget.available = reply.cost->throttle.currently_available;
+      if (reply.cost->actual && page_products > 0) budget.actual_per_product = *reply.cost->actual / page_products;
+    }
     variants_seen += static_cast<std::int64_t>(rows.size());
     auto* more_pages = at_path(reply.body, "data.products.pageInfo.hasNextPage");
     bool more = more_pages && more_pages->is_bool() && more_pages->as_bool();
@@ -111,10 +130,11 @@ boost::asio::awaitable<void> import_products_paged(run& r, shop_counts counts) {
     std::vector<storage::row_outcome> outcomes;
     auto writing = write_page(r.env.db, r.tenant_id, std::move(rows), std::to_string(r.run_id));
     if (more) {
+      const int next = next_products_page(shopify::products_page, counts.products, products_seen, budget);
       boost::json::object vars;
-      vars["first"] = first;
+      vars["first"] = next;
       vars["after"] = cursor;
-      auto fetching = r.call(shopify::products_page, first, vars);
+      auto fetching = r.call(shopify::products_page, next, vars);
       auto both = std::move(writing) && std::move(fetching);
       auto results = co_await std::move(both);
       outcomes = std::move(std::get<0>(results));

@@ -1,0 +1,26 @@
+// The paged import's page sizes: full pages while the budget paces the import; near the end, pages
+// that fit the bucket as it is, so the import drains it instead of waiting for points it never uses.
+#include "shopify/documents.hpp"
+#include "sync/import_products.hpp"
+
+#include <catch2/catch.hpp>
+
+using nexsync::sync::next_products_page;
+using nexsync::sync::page_budget;
+const auto& page = nexsync::shopify::products_page;  // 20 products, 2 + 43 points each
+
+TEST_CASE("products pages are full while the rest costs more than the bucket holds") {
+  CHECK(next_products_page(page, 400, 0, page_budget{}) == 20);                // nothing known yet
+  CHECK(next_products_page(page, 400, 100, page_budget{700, 9}) == 20);        // 300 x 9 > 700
+  CHECK(next_products_page(page, 0, 100, page_budget{700, 9}) == 20);          // count unknown
+  CHECK(next_products_page(page, 400, 400, page_budget{700, 9}) == 20);        // stale count: more than counted
+  CHECK(next_products_page(page, 400, 395, page_budget{}) == 5);               // never more than remain
+}
+
+TEST_CASE("near the end each page asks for what the bucket holds now") {
+  // 60 left at 9 points each = 540 <= 700: the bucket pays for the rest, so ask for what fits 700.
+  CHECK(next_products_page(page, 400, 340, page_budget{700, 9}) == 16);  // 2 + 16 x 43 = 690
+  CHECK(next_products_page(page, 400, 356, page_budget{556, 9}) == 12);  // 2 + 12 x 43 = 518
+  CHECK(next_products_page(page, 400, 398, page_budget{30, 9}) == 1);    // never fewer than one
+  CHECK(next_products_page(page, 400, 390, page_budget{5000, 9}) == 10); // a big bucket: all that remain
+}
