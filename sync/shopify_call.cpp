@@ -77,6 +77,11 @@ boost::asio::awaitable<call_result> call_shopify(job_env& env, call_spec spec) {
     auto reply = co_await env.shopify->graphql(token->subdomain, token->token, query, spec.variables);
     if (reply) {
       report = report_of(*reply);
+      if (reply->cost)
+        log::debug("sync", "shopify call",
+                   {{"shop", spec.shop}, {"document", spec.document->name}, {"first", static_cast<std::int64_t>(spec.first)},
+                    {"requested", reply->cost->requested}, {"actual", reply->cost->actual.value_or(-1)},
+                    {"available", reply->cost->throttle.currently_available}});
       caf::anon_send(env.limiter, actors::release_atom_v, ticket, report);
       if (report.throttled) {
         last_problem = "Shopify throttled the request";
