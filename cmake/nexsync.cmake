@@ -21,6 +21,10 @@ function(nexsync_flags target)
                                              -fno-sanitize-recover=undefined -Wno-maybe-uninitialized)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined)
   endif()
+  if(NEXSYNC_SANITIZE_THREAD)
+    target_compile_options(${target} PRIVATE -O1 -g -fsanitize=thread -Wno-maybe-uninitialized)
+    target_link_options(${target} PRIVATE -fsanitize=thread)
+  endif()
 endfunction()
 
 # nexsync_library(name SOURCES ... LIBS ...): a static library of one module.
