@@ -110,6 +110,12 @@ struct shopify_item_row {
 /// "invalid_price", "invalid_sku", "invalid_ids"; "conflict" (a database constraint refused the row).
 /// New items take Shopify's quantity as an "import_baseline" movement; existing items keep their
 /// quantity (nexsync's count is the truth that Push Inventory sends to Shopify).
+/// Refreshes the planner's statistics of the inventory tables (ANALYZE). An import grows them from
+/// nothing in seconds, faster than autovacuum re-analyzes them (a minute apart at best); plans made for
+/// a table of a few hundred rows then read all of it for every page (a sequential scan where the
+/// primary key would do: 9.5 ms instead of ~1 ms a page at 93k items).
+void refresh_inventory_statistics(connection& c);
+
 std::vector<row_outcome> upsert_items_from_shopify(connection& c, std::int64_t tenant_id,
                                                    const std::vector<shopify_item_row>& rows,
                                                    std::string_view run_id = {});

@@ -40,6 +40,12 @@ boost::asio::awaitable<std::vector<storage::row_outcome>> write_page(std::shared
   co_return outcomes;
 }
 
+boost::asio::awaitable<void> refresh_statistics_if_due(run& r, statistics_schedule& schedule) {
+  if (!schedule.due(r.synced)) co_return;
+  auto analyze = [](storage::connection& c) { storage::refresh_inventory_statistics(c); };
+  co_await r.env.db->query(analyze);
+}
+
 bool use_bulk_import(std::int64_t products, std::int64_t min_products) {
   return min_products > 0 && products >= min_products;
 }
@@ -96,6 +102,7 @@ boost::asio::awaitable<void> import_products_paged(run& r, shop_counts counts) {
   // per product seen so far (exact once the last page is in).
   std::int64_t products_seen = 0, variants_seen = 0;
   page_budget budget;
+  statistics_schedule statistics;
   const int first = next_products_page(shopify::products_page, counts.products, 0, budget);
   boost::json::object first_vars;
   first_vars["first"] = first;
@@ -147,6 +154,7 @@ boost::asio::awaitable<void> import_products_paged(run& r, shop_counts counts) {
       if (estimate != r.total) co_await r.set_total(estimate);
     }
     co_await r.record(outcomes, keys);
+    co_await refresh_statistics_if_due(r, statistics);
     if (!more) break;
   }
 }

@@ -44,6 +44,23 @@ struct page_budget {
 int next_products_page(const shopify::graphql_document& page, std::int64_t total, std::int64_t seen,
                        const page_budget& budget);
 
+/// When an import refreshes the planner's statistics (storage::refresh_inventory_statistics): once
+/// 1,000 rows are written, then each time the count has grown fourfold (a few ANALYZEs per import).
+class statistics_schedule {
+ public:
+  bool due(std::int64_t written) {
+    if (written < next_) return false;
+    while (next_ <= written) next_ *= 4;
+    return true;
+  }
+
+ private:
+  std::int64_t next_ = 1000;
+};
+
+/// Refreshes the statistics when `schedule` says the rows written so far (r.synced) call for it.
+boost::asio::awaitable<void> refresh_statistics_if_due(run& r, statistics_schedule& schedule);
+
 /// Whether a catalog of `products` products is imported through a bulk operation (threshold 0: never;
 /// an unknown count, 0, never either).
 bool use_bulk_import(std::int64_t products, std::int64_t min_products);

@@ -265,6 +265,7 @@ boost::asio::awaitable<bool> import_products_bulk(run& r) {
   // The second pass: pages of 250 variants, in the file's order (a duplicate SKU: the first one wins).
   if (!file.rewind()) throw job_failure("nexsync could not read back Shopify's catalog export." + nothing_imported);
   const auto run_key = std::to_string(r.run_id);
+  statistics_schedule statistics;
   std::vector<storage::shopify_item_row> rows;
   std::vector<std::string> keys;
   for (;;) {
@@ -281,6 +282,7 @@ boost::asio::awaitable<bool> import_products_bulk(run& r) {
     if (!rows.empty()) {
       auto outcomes = co_await write_page(r.env.db, r.tenant_id, std::move(rows), run_key);
       co_await r.record(outcomes, keys);
+      co_await refresh_statistics_if_due(r, statistics);
       rows.clear();
       keys.clear();
     }

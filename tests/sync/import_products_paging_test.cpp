@@ -24,3 +24,16 @@ TEST_CASE("near the end each page asks for what the bucket holds now") {
   CHECK(next_products_page(page, 400, 398, page_budget{30, 9}) == 1);    // never fewer than one
   CHECK(next_products_page(page, 400, 390, page_budget{5000, 9}) == 10); // a big bucket: all that remain
 }
+
+TEST_CASE("an import refreshes the planner's statistics after 1,000 rows, then at each fourfold growth") {
+  nexsync::sync::statistics_schedule schedule;
+  CHECK_FALSE(schedule.due(0));
+  CHECK_FALSE(schedule.due(999));
+  CHECK(schedule.due(1000));
+  CHECK_FALSE(schedule.due(1250));
+  CHECK_FALSE(schedule.due(3999));
+  CHECK(schedule.due(4200));
+  CHECK(schedule.due(70000));       // past 16,000 and 64,000 at once: one refresh
+  CHECK_FALSE(schedule.due(200000));
+  CHECK(schedule.due(256000));
+}
