@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/multiple_exceptions.hpp>
 
 namespace nexsync::sync {
 
@@ -143,7 +144,14 @@ boost::asio::awaitable<void> import_products_paged(run& r, shop_counts counts) {
       vars["after"] = cursor;
       auto fetching = r.call(shopify::products_page, next, vars);
       auto both = std::move(writing) && std::move(fetching);
-      auto results = co_await std::move(both);
+      std::tuple<std::vector<storage::row_outcome>, shopify::graphql_reply> results;
+      try {
+        results = co_await std::move(both);
+      } catch (const boost::asio::multiple_exceptions& e) {
+        // One failed and the other was canceled because of it: the first is what went wrong, and what
+        // the run records (not "multiple exceptions").
+        std::rethrow_exception(e.first_exception());
+      }
       outcomes = std::move(std::get<0>(results));
       reply = std::move(std::get<1>(results));
     } else {
