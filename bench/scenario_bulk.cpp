@@ -126,7 +126,8 @@ boost::json::object run_bulk_vs_paged(const stack_options& so, const bulk_option
   const double measured_floor_s = floor_of(static_cast<double>(paged.after.cost_used));
   const double budget_use = measured_floor_s > 0 && paged.click.seconds > 0 ? measured_floor_s / paged.click.seconds : 0;
   const double floor_s = floor_of(static_cast<double>(paged.after.cost_used) * scale);
-  const double projected_s = budget_use > 0 ? floor_s / budget_use : paged.click.seconds * scale;
+  // A paged run the bucket paid for entirely has no budget use to carry over: then only the floor is known.
+  const double projected_s = budget_use > 0 ? floor_s / budget_use : floor_s;
   const double sim_own_s = number_of(bulk.click.body, "sim_export_s") + number_of(bulk.click.body, "sim_fetch_s");
 
   table tb{{"way", "products", "variants (synced + skipped)", "seconds", "variants/s", "Shopify calls", "cost points", "THROTTLED",
@@ -143,10 +144,13 @@ boost::json::object run_bulk_vs_paged(const stack_options& so, const bulk_option
   out << tb.render();
   out << "paged: budget use " << fmt(budget_use, 3) << " (the budget's floor " << fmt(measured_floor_s, 1) << " s of "
       << fmt(paged.click.seconds, 1) << " s)\n";
-  if (paged_products != o.products)
+  if (paged_products != o.products && budget_use > 0)
     out << "paged, projected to " << o.products << " products (cost x" << fmt(scale, 2) << ", same budget use): "
         << fmt(projected_s, 0) << " s = " << fmt(projected_s / 60, 1) << " min; the budget's floor for that catalog: "
         << fmt(floor_s, 0) << " s\n";
+  else if (paged_products != o.products)
+    out << "paged, " << o.products << " products: at least the budget's floor, " << fmt(floor_s, 0) << " s = "
+        << fmt(floor_s / 60, 1) << " min (the paged run fit in the bucket, so no budget use to project with)\n";
   out << "bulk: " << fmt(bulk.click.seconds, 1) << " s from click to run end, of which the simulator's own export and file: "
       << fmt(sim_own_s, 1) << " s; nexsync's part " << fmt(bulk.click.seconds - sim_own_s, 1) << " s / < 60 s ("
       << verdict(bulk.click.seconds - sim_own_s < 60) << ")\n";
