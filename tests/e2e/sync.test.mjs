@@ -50,9 +50,9 @@ test('each sync button: spinner, the others disabled in every tab, progress, ban
   await other.goto(`${server.url}/integrations`);
   await other.waitForSelector('#sync-panel');
 
-  // A slow budget (1,000-point bucket, 300 points/s): ten 862-point pages take about half a minute,
-  // long enough to watch.
-  await simControl('PUT', '/_sim/shops/panel-shop/faults', { bucket_size: 1000, restore_rate: 300 });
+  // A slow budget (1,000-point bucket, 10 points/s): each 862-point page waits for the bucket until
+  // the bucket holds what the rest costs (~1,000 points of pages in all), about 20 s: long enough to watch.
+  await simControl('PUT', '/_sim/shops/panel-shop/faults', { bucket_size: 1000, restore_rate: 10 });
   const inventory = await simControl('GET', '/_sim/shops/panel-shop/inventory');
   const withoutSku = inventory.inventory.filter((row) => !row.sku).length;
   const withSku = inventory.inventory.length - withoutSku;
