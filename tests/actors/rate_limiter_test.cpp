@@ -1,9 +1,8 @@
 // The limiter as an actor, on CAF's deterministic test coordinator (time advanced by hand).
 #include "actors/rate_limiter.hpp"
-#include "actors/runtime.hpp"
+#include "tests/support/deterministic_actors.hpp"
 
 #include <caf/all.hpp>
-#include <caf/scheduler/test_coordinator.hpp>
 #include <catch2/catch.hpp>
 
 using namespace nexsync::actors;
@@ -11,12 +10,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct fixture {
+struct fixture : nexsync::test::deterministic_actors {
   fixture() {
-    cfg.set("scheduler.policy", caf::atom("testing"));
-    add_message_types(cfg);
-    sys = std::make_unique<caf::actor_system>(cfg);
-    sched = &dynamic_cast<caf::scheduler::test_coordinator&>(sys->scheduler());
     limiter = spawn_rate_limiter(*sys, 8);
     sched->run();
   }
@@ -24,9 +19,6 @@ struct fixture {
     caf::anon_send_exit(limiter, caf::exit_reason::user_shutdown);
     sched->run();
   }
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  caf::scheduler::test_coordinator* sched = nullptr;
   rate_limiter_actor limiter;
 };
 

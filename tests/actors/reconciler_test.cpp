@@ -1,11 +1,10 @@
 // The reconciler on CAF's deterministic test coordinator: its ticks, the cron request and lookup
 // failures, with a real registry whose jobs are recorded by a fake starter (the real walks do I/O).
 #include "actors/reconciler.hpp"
-#include "actors/runtime.hpp"
 #include "actors/shop_connection.hpp"
+#include "tests/support/deterministic_actors.hpp"
 
 #include <caf/all.hpp>
-#include <caf/scheduler/test_coordinator.hpp>
 #include <catch2/catch.hpp>
 
 #include <optional>
@@ -21,12 +20,8 @@ struct started_job {
   sync_request request;
 };
 
-struct fixture {
+struct fixture : nexsync::test::deterministic_actors {
   fixture() {
-    cfg.set("scheduler.policy", caf::atom("testing"));
-    add_message_types(cfg);
-    sys = std::make_unique<caf::actor_system>(cfg);
-    sched = &dynamic_cast<caf::scheduler::test_coordinator&>(sys->scheduler());
     auto starter = [this](shop_connection_actor, std::int64_t tenant, const std::string& shop, const sync_request& r) {
       started.push_back({tenant, shop, r});
     };
@@ -68,9 +63,6 @@ struct fixture {
     return out;
   }
 
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  caf::scheduler::test_coordinator* sched = nullptr;
   connection_registry_actor registry;
   reconciler_actor reconciler;
   std::vector<walk_order> due, every_shop;

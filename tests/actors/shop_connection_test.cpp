@@ -1,10 +1,9 @@
 // shop_connection and connection_registry on CAF's deterministic test coordinator, with a fake job
 // starter at the actor boundary (the real jobs do Shopify and database I/O).
-#include "actors/runtime.hpp"
 #include "actors/shop_connection.hpp"
+#include "tests/support/deterministic_actors.hpp"
 
 #include <caf/all.hpp>
-#include <caf/scheduler/test_coordinator.hpp>
 #include <catch2/catch.hpp>
 
 using namespace nexsync::actors;
@@ -18,12 +17,8 @@ struct started_job {
   sync_request request;
 };
 
-struct fixture {
+struct fixture : nexsync::test::deterministic_actors {
   fixture() {
-    cfg.set("scheduler.policy", caf::atom("testing"));
-    add_message_types(cfg);
-    sys = std::make_unique<caf::actor_system>(cfg);
-    sched = &dynamic_cast<caf::scheduler::test_coordinator&>(sys->scheduler());
     starter = [this](shop_connection_actor c, std::int64_t, const std::string& shop, const sync_request& r) {
       started.push_back({c, shop, r});
     };
@@ -75,9 +70,6 @@ struct fixture {
     return out;
   }
 
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  caf::scheduler::test_coordinator* sched = nullptr;
   job_starter starter;
   connection_registry_actor registry;
   std::vector<started_job> started;
