@@ -216,14 +216,6 @@ int main(int argc, char** argv) {
         d.settle_s = 60;
         return run_drift(so, d, std::cout);
       });
-      step("drift", [&] {
-        drift_options d;
-        d.minutes = 0.05;      // three orders, 1 s apart
-        d.order_every_s = 1;
-        d.cron = true;         // sweeps come every minute at the soonest: the smoke asks the cron endpoint
-        d.settle_s = 60;
-        return run_drift(so, d, std::cout);
-      });
       step("idle-tenants", [&] { return run_idle_tenants(so, idle_options{20, 5, 2}, std::cout); });
       step("mixed", [&] {
         mixed_options m;
