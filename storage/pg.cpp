@@ -79,6 +79,52 @@ void append_array_element(std::string& literal, std::string_view value) {
   literal.push_back('"');
 }
 
+namespace {
+
+void put_int32(std::string& out, std::uint32_t v) {
+  const char b[4] = {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
+  out.append(b, 4);
+}
+
+// array_recv's layout: dimensions, a has-nulls flag, the element type, each dimension's size and lower
+// bound, then every element as a length and its bytes (network byte order throughout).
+std::string binary_array_header(std::size_t count, std::uint32_t element_oid, std::size_t payload_bytes) {
+  std::string out;
+  out.reserve(20 + payload_bytes);
+  put_int32(out, 1);
+  put_int32(out, 0);
+  put_int32(out, element_oid);
+  put_int32(out, static_cast<std::uint32_t>(count));
+  put_int32(out, 1);
+  return out;
+}
+
+constexpr std::uint32_t int8_oid = 20, text_oid = 25, int8_array_oid = 1016, text_array_oid = 1009;
+
+}  // namespace
+
+binary_array binary_text_array(const std::vector<std::string_view>& values) {
+  std::size_t bytes = 0;
+  for (auto v : values) bytes += 4 + v.size();
+  auto out = binary_array_header(values.size(), text_oid, bytes);
+  for (auto v : values) {
+    put_int32(out, static_cast<std::uint32_t>(v.size()));
+    out.append(v);
+  }
+  return {std::move(out), text_array_oid};
+}
+
+binary_array binary_bigint_array(const std::vector<std::int64_t>& values) {
+  auto out = binary_array_header(values.size(), int8_oid, values.size() * 12);
+  for (auto v : values) {
+    put_int32(out, 8);
+    auto u = static_cast<std::uint64_t>(v);
+    put_int32(out, static_cast<std::uint32_t>(u >> 32));
+    put_int32(out, static_cast<std::uint32_t>(u));
+  }
+  return {std::move(out), int8_array_oid};
+}
+
 std::string text_array(const std::vector<std::string>& values) {
   std::string out = "{";
   for (auto& v : values) append_array_element(out, v);
@@ -106,8 +152,23 @@ result connection::exec(std::string_view sql, const params& p) {
   std::vector<const char*> values;
   values.reserve(p.values().size());
   for (auto& v : p.values()) values.push_back(v ? v->c_str() : nullptr);
-  pg_result* r = PQexecParams(conn_, text.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
-                              nullptr, nullptr, 0);
+  // Binary parameters need their types, lengths and formats; text ones need none of these.
+  std::vector<Oid> types;
+  std::vector<int> lengths, formats;
+  if (!p.binary_types().empty()) {
+    types.assign(values.size(), 0);
+    lengths.assign(values.size(), 0);
+    formats.assign(values.size(), 0);
+    for (std::size_t i = 0; i < p.binary_types().size(); ++i) {
+      if (p.binary_types()[i] == 0) continue;
+      types[i] = p.binary_types()[i];
+      lengths[i] = static_cast<int>(p.values()[i]->size());
+      formats[i] = 1;
+    }
+  }
+  pg_result* r = PQexecParams(conn_, text.c_str(), static_cast<int>(values.size()), types.empty() ? nullptr : types.data(),
+                              values.data(), lengths.empty() ? nullptr : lengths.data(),
+                              formats.empty() ? nullptr : formats.data(), 0);
   auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(conn_, r);
   return result{r};

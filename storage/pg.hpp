@@ -37,7 +37,19 @@ void append_array_element(std::string& literal, std::string_view value);
 /// A PostgreSQL text[] literal of these values (pass as a parameter, cast with ::text[]).
 std::string text_array(const std::vector<std::string>& values);
 
-/// Builds a parameter list from strings, numbers, booleans and optionals.
+/// A one-dimensional array parameter in PostgreSQL's binary format (sent as is, with its type): nothing
+/// to escape here and no array literal for the server to parse. Text-format parsing of an array of
+/// webhook bodies cost PostgreSQL ~73 µs per 7.5 KB element (array_in), more than storing the row.
+struct binary_array {
+  std::string bytes;
+  unsigned type_oid = 0;
+};
+/// A text[] in binary format; the values must be valid UTF-8 without NUL (PostgreSQL checks).
+binary_array binary_text_array(const std::vector<std::string_view>& values);
+/// A bigint[] in binary format.
+binary_array binary_bigint_array(const std::vector<std::int64_t>& values);
+
+/// Builds a parameter list from strings, numbers, booleans, optionals and binary arrays.
 class params {
  public:
   params() = default;
@@ -53,15 +65,24 @@ class params {
   params& add(std::int64_t v) { values_.emplace_back(std::to_string(v)); return *this; }
   params& add(int v) { values_.emplace_back(std::to_string(v)); return *this; }
   params& add(double v) { values_.emplace_back(std::to_string(v)); return *this; }
+  params& add(binary_array v) {
+    binary_.resize(values_.size());
+    binary_.push_back(v.type_oid);
+    values_.emplace_back(std::move(v.bytes));
+    return *this;
+  }
   template <class T>
   params& add(const std::optional<T>& v) {
     if (v) return add(*v);
     return add(std::nullopt);
   }
   const std::vector<param>& values() const { return values_; }
+  /// The type of each binary parameter, 0 for text ones (shorter than values() when the rest are text).
+  const std::vector<unsigned>& binary_types() const { return binary_; }
 
  private:
   std::vector<param> values_;
+  std::vector<unsigned> binary_;
 };
 
 /// A query result; rows and columns by index, values as text.

@@ -1,16 +1,10 @@
 #include "storage/webhook_events_repo.hpp"
 
+#include <unordered_map>
+
 namespace nexsync::storage {
 
 namespace {
-
-template <class Field>
-std::string text_array(const std::vector<new_webhook_event>& rows, Field field) {
-  std::string out = "{";
-  for (auto& r : rows) append_array_element(out, field(r));
-  out.push_back('}');
-  return out;
-}
 
 constexpr std::string_view row_columns =
     "id, tenant_id, shop_domain, topic, webhook_id, event_id, api_version, triggered_at, %PAYLOAD%, status, reason,"
@@ -21,6 +15,14 @@ std::string select_columns(bool with_payload) {
   std::string s{row_columns};
   s.replace(s.find("%PAYLOAD%"), 9, with_payload ? "payload" : "''");
   return s;
+}
+
+// At most max bytes of s, never cutting a UTF-8 sequence (PostgreSQL rejects a broken one).
+std::string clip_utf8(const std::string& s, std::size_t max) {
+  if (s.size() <= max) return s;
+  auto n = max;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
 }
 
 // The topics shop connections apply (see the header).
@@ -49,49 +51,70 @@ webhook_event_row read_row(const result& r, int i) {
 std::vector<inserted_event> insert_events(connection& c, const std::vector<new_webhook_event>& rows) {
   std::vector<inserted_event> out(rows.size());
   if (rows.empty()) return out;
-  std::string tenants = "{";
-  for (auto& r : rows) tenants += (tenants.size() > 1 ? "," : "") + std::to_string(r.tenant_id);
-  tenants += "}";
-  // One statement: the batch unnested in input order; the first row of a webhook id inside the batch
-  // is the candidate, ON CONFLICT skips ids already stored; every input row learns the stored row.
-  auto res = c.exec(
-      "WITH input AS ("
-      "  SELECT u.*, row_number() OVER (PARTITION BY u.webhook_id ORDER BY u.n) AS k"
-      "  FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
-      "              $8::text[], $9::text[], $10::text[])"
-      "       WITH ORDINALITY AS u(tenant_id, shop_domain, topic, webhook_id, event_id, api_version, triggered_at,"
-      "                            payload, status, reason, n)"
-      "), ins AS ("
-      "  INSERT INTO webhook_events (tenant_id, shop_domain, topic, webhook_id, event_id, api_version, triggered_at,"
-      "                              payload, status, reason, applied_at)"
-      "  SELECT tenant_id, shop_domain, topic, webhook_id, NULLIF(event_id, ''), NULLIF(api_version, ''),"
-      "         NULLIF(triggered_at, ''), payload, status, NULLIF(reason, ''),"
-      "         CASE WHEN status IN ('applied', 'skipped') THEN now() END"
-      "  FROM input WHERE k = 1 ORDER BY webhook_id"  // one lock order: concurrent batches cannot deadlock
-      "  ON CONFLICT (webhook_id) DO NOTHING"
-      "  RETURNING id, webhook_id, status, tenant_id"
-      ")"
-      " SELECT i.n, (ins.id IS NOT NULL AND i.k = 1), COALESCE(ins.id, e.id, 0), COALESCE(ins.status, e.status, ''),"
-      "        COALESCE(ins.tenant_id, e.tenant_id, 0)"
-      " FROM input i LEFT JOIN ins ON ins.webhook_id = i.webhook_id"
-      "              LEFT JOIN webhook_events e ON e.webhook_id = i.webhook_id"
-      " ORDER BY i.n",
-      params{tenants, text_array(rows, [](auto& r) -> const std::string& { return r.shop_domain; }),
-             text_array(rows, [](auto& r) -> const std::string& { return r.topic; }),
-             text_array(rows, [](auto& r) -> const std::string& { return r.webhook_id; }),
-             text_array(rows, [](auto& r) -> const std::string& { return r.event_id; }),
-             text_array(rows, [](auto& r) -> const std::string& { return r.api_version; }),
-             text_array(rows, [](auto& r) -> const std::string& { return r.triggered_at; }),
-             text_array(rows, [](auto& r) -> const std::string& { return r.payload; }),
-             text_array(rows, [](auto& r) -> const std::string& { return r.status; }),
-             text_array(rows, [](auto& r) -> const std::string& { return r.reason; })});
-  for (int i = 0; i < res.rows(); ++i) {
-    auto n = static_cast<std::size_t>(res.int64(i, 0)) - 1;
-    if (n >= out.size()) continue;
-    out[n].is_new = res.boolean(i, 1);
-    out[n].id = res.int64(i, 2);
-    out[n].status = res.get(i, 3);
-    out[n].tenant_id = res.int64(i, 4);
+  // A webhook id twice in one batch (a redelivery racing the first): its first row is the candidate,
+  // the others learn what became of it.
+  std::unordered_map<std::string_view, std::size_t> first_of;
+  std::vector<std::size_t> candidates;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (first_of.emplace(rows[i].webhook_id, i).second) candidates.push_back(i);
+
+  auto column = [&](auto field) {
+    std::vector<std::string_view> v;
+    v.reserve(candidates.size());
+    for (auto i : candidates) v.push_back(field(rows[i]));
+    return binary_text_array(v);
+  };
+  std::vector<std::int64_t> tenants;
+  for (auto i : candidates) tenants.push_back(rows[i].tenant_id);
+  // Binary arrays: the bodies travel as they are (no escaping here, no array literal parsing there).
+  // Sorted by webhook id: one lock order, so concurrent batches cannot deadlock on the unique index.
+  auto inserted = c.exec(
+      "INSERT INTO webhook_events (tenant_id, shop_domain, topic, webhook_id, event_id, api_version, triggered_at,"
+      "                            payload, status, reason, applied_at)"
+      " SELECT tenant_id, shop_domain, topic, webhook_id, NULLIF(event_id, ''), NULLIF(api_version, ''),"
+      "        NULLIF(triggered_at, ''), payload, status, NULLIF(reason, ''),"
+      "        CASE WHEN status IN ('applied', 'skipped') THEN now() END"
+      " FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
+      "             $8::text[], $9::text[], $10::text[])"
+      "      AS u(tenant_id, shop_domain, topic, webhook_id, event_id, api_version, triggered_at, payload, status, reason)"
+      " ORDER BY webhook_id"
+      " ON CONFLICT (webhook_id) DO NOTHING"
+      " RETURNING webhook_id, id, status, tenant_id",
+      params{binary_bigint_array(tenants), column([](auto& r) -> std::string_view { return r.shop_domain; }),
+             column([](auto& r) -> std::string_view { return r.topic; }),
+             column([](auto& r) -> std::string_view { return r.webhook_id; }),
+             column([](auto& r) -> std::string_view { return r.event_id; }),
+             column([](auto& r) -> std::string_view { return r.api_version; }),
+             column([](auto& r) -> std::string_view { return r.triggered_at; }),
+             column([](auto& r) -> std::string_view { return r.payload; }),
+             column([](auto& r) -> std::string_view { return r.status; }),
+             column([](auto& r) -> std::string_view { return r.reason; })});
+  auto learn = [&](const result& r, bool is_new) {
+    for (int k = 0; k < r.rows(); ++k) {
+      auto it = first_of.find(r.text(k, 0));
+      if (it == first_of.end()) continue;
+      auto& e = out[it->second];
+      e.is_new = is_new;
+      e.id = r.int64(k, 1);
+      e.status = r.get(k, 2);
+      e.tenant_id = r.int64(k, 3);
+    }
+  };
+  learn(inserted, true);
+
+  // Ids already stored: ON CONFLICT waited for any writer still in flight, so their rows are committed now.
+  std::vector<std::string_view> known;
+  for (auto i : candidates)
+    if (out[i].id == 0) known.push_back(rows[i].webhook_id);
+  if (!known.empty())
+    learn(c.exec("SELECT webhook_id, id, status, tenant_id FROM webhook_events WHERE webhook_id = ANY($1::text[])",
+                 params{binary_text_array(known)}),
+          false);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    auto first = first_of.at(rows[i].webhook_id);
+    if (first == i) continue;
+    out[i] = out[first];
+    out[i].is_new = false;
   }
   return out;
 }
@@ -121,8 +144,28 @@ bool mark_event(connection& c, std::int64_t tenant_id, std::int64_t id, const st
       "UPDATE webhook_events SET status = $3, reason = NULLIF($4, ''),"
       " applied_at = CASE WHEN $3 IN ('applied', 'skipped') THEN now() END"
       " WHERE tenant_id = $1 AND id = $2",
-      params{tenant_id, id, status, reason.substr(0, 1000)});
+      params{tenant_id, id, status, clip_utf8(reason, 1000)});
   return r.affected() == 1;
+}
+
+std::int64_t mark_events(connection& c, std::int64_t tenant_id, const std::vector<event_mark>& marks) {
+  if (marks.empty()) return 0;
+  std::vector<std::int64_t> ids;
+  std::vector<std::string> reasons;
+  std::vector<std::string_view> statuses, reason_views;
+  for (auto& m : marks) {
+    ids.push_back(m.id);
+    statuses.push_back(m.status);
+    reasons.push_back(clip_utf8(m.reason, 1000));
+  }
+  reason_views.assign(reasons.begin(), reasons.end());
+  auto r = c.exec(
+      "UPDATE webhook_events e SET status = u.status, reason = NULLIF(u.reason, ''),"
+      " applied_at = CASE WHEN u.status IN ('applied', 'skipped') THEN now() END"
+      " FROM unnest($2::bigint[], $3::text[], $4::text[]) AS u(id, status, reason)"
+      " WHERE e.tenant_id = $1 AND e.id = u.id",
+      params{tenant_id, binary_bigint_array(ids), binary_text_array(statuses), binary_text_array(reason_views)});
+  return r.affected();
 }
 
 std::vector<webhook_event_row> recent_events(connection& c, std::int64_t tenant_id, std::int64_t limit) {

@@ -51,7 +51,8 @@ struct webhook_event_row {
   std::optional<std::string> applied_at;  ///< UTC ISO 8601
 };
 
-/// Stores a batch in ONE statement; rows whose webhook id is already stored are left alone.
+/// Stores a batch in one statement (a second reads back the ids already stored, when there are any);
+/// rows whose webhook id is already stored are left alone.
 std::vector<inserted_event> insert_events(connection& c, const std::vector<new_webhook_event>& rows);
 
 /// The order topics a shop's connection applies (orders/create, orders/paid; the handler acts on the others).
@@ -72,6 +73,16 @@ std::vector<shop_with_pending> shops_with_pending_orders(connection& c);
 /// Moves one event of this tenant to status (applied | skipped | failed | received) with a reason
 /// (empty: none); applied_at is set for applied and skipped. False if no such event in this tenant.
 bool mark_event(connection& c, std::int64_t tenant_id, std::int64_t id, const std::string& status, const std::string& reason);
+
+/// One event's new status and reason (empty: none), for mark_events.
+struct event_mark {
+  std::int64_t id = 0;
+  std::string status;
+  std::string reason;
+};
+
+/// Moves several events of this tenant at once (as mark_event does one); returns how many were found.
+std::int64_t mark_events(connection& c, std::int64_t tenant_id, const std::vector<event_mark>& marks);
 
 /// The tenant's newest events, newest first, without payloads.
 std::vector<webhook_event_row> recent_events(connection& c, std::int64_t tenant_id, std::int64_t limit);

@@ -1,0 +1,82 @@
+// The webhook inbox on a real PostgreSQL: a batch is stored in one statement with its bodies sent as
+// binary arrays, byte for byte; ids already stored and ids repeated inside a batch are reported, not
+// stored twice.
+#include "storage/accounts_repo.hpp"
+#include "storage/webhook_events_repo.hpp"
+#include "tests/support/database.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace nexsync;
+
+namespace {
+
+storage::new_webhook_event event(std::int64_t tenant, const std::string& webhook_id, const std::string& payload) {
+  storage::new_webhook_event e;
+  e.tenant_id = tenant;
+  e.shop_domain = "acme.myshopify.com";
+  e.topic = "orders/create";
+  e.webhook_id = webhook_id;
+  e.payload = payload;
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("insert_events stores bodies byte for byte and reports each row", "[storage][webhooks]") {
+  test::database db;
+  storage::connection c{db.url};
+  auto tenant = storage::create_tenant(c, "Acme");
+  // Quotes, backslashes, braces, commas and non-ASCII: what an array literal would have had to escape.
+  const std::string tricky = R"({"note":"a \"quoted\" {brace}, a back\\slash","name":"Zoë ✓ 💍"})";
+  auto first = event(tenant, "wh-1", tricky);
+  first.event_id = "ev-1";
+  first.api_version = "2025-10";
+  auto failed = event(tenant, "wh-2", "not json");
+  failed.status = "failed";
+  failed.reason = "malformed JSON body";
+
+  auto out = storage::insert_events(c, {first, failed});
+  REQUIRE(out.size() == 2);
+  CHECK(out[0].is_new);
+  CHECK(out[0].status == "received");
+  CHECK(out[0].tenant_id == tenant);
+  CHECK(out[1].is_new);
+  CHECK(out[1].status == "failed");
+  CHECK(out[0].id != out[1].id);
+
+  auto stored = c.exec("SELECT payload, event_id, api_version, triggered_at IS NULL, reason, applied_at IS NULL"
+                       " FROM webhook_events WHERE id = $1",
+                       storage::params{out[0].id});
+  CHECK(stored.get(0, 0) == tricky);
+  CHECK(stored.get(0, 1) == "ev-1");
+  CHECK(stored.get(0, 2) == "2025-10");
+  CHECK(stored.boolean(0, 3));  // an absent header is NULL, not ''
+  CHECK(stored.is_null(0, 4));
+  CHECK(stored.boolean(0, 5));  // received: not applied yet
+}
+
+TEST_CASE("insert_events reports ids already stored and ids repeated in the batch", "[storage][webhooks]") {
+  test::database db;
+  storage::connection c{db.url};
+  auto tenant = storage::create_tenant(c, "Acme");
+  auto earlier = storage::insert_events(c, {event(tenant, "wh-old", "{}")});
+  REQUIRE(earlier[0].is_new);
+
+  auto out = storage::insert_events(
+      c, {event(tenant, "wh-new", "{\"a\":1}"), event(tenant, "wh-old", "{\"b\":2}"), event(tenant, "wh-new", "{\"c\":3}")});
+  REQUIRE(out.size() == 3);
+  CHECK(out[0].is_new);
+  CHECK_FALSE(out[1].is_new);
+  CHECK(out[1].id == earlier[0].id);
+  CHECK(out[1].status == "received");
+  CHECK(out[1].tenant_id == tenant);
+  CHECK_FALSE(out[2].is_new);
+  CHECK(out[2].id == out[0].id);
+
+  auto rows = c.exec("SELECT webhook_id, payload FROM webhook_events ORDER BY id");
+  REQUIRE(rows.rows() == 2);
+  CHECK(rows.get(0, 1) == "{}");  // the redelivery did not overwrite the stored body
+  CHECK(rows.get(1, 0) == "wh-new");
+  CHECK(rows.get(1, 1) == "{\"a\":1}");  // the first of the batch's copies is the one stored
+}
