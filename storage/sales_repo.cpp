@@ -101,6 +101,17 @@ std::optional<std::int64_t> sale_for_order(connection& c, std::int64_t tenant_id
   return r.int64(0, 0);
 }
 
+std::map<std::string, std::int64_t> sales_for_orders(connection& c, std::int64_t tenant_id,
+                                                     const std::vector<std::string>& shopify_order_ids) {
+  std::map<std::string, std::int64_t> out;
+  if (shopify_order_ids.empty()) return out;
+  std::vector<std::string_view> ids{shopify_order_ids.begin(), shopify_order_ids.end()};
+  auto r = c.exec("SELECT shopify_order_id, id FROM sales WHERE tenant_id = $1 AND shopify_order_id = ANY($2::text[])",
+                  params{tenant_id, binary_text_array(ids)});
+  for (int i = 0; i < r.rows(); ++i) out.emplace(r.get(i, 0), r.int64(i, 1));
+  return out;
+}
+
 std::vector<row_outcome> import_sales(connection& c, std::int64_t tenant_id, const std::vector<order_row>& orders,
                                       std::string_view source) {
   if (!sources.contains(source)) throw std::invalid_argument("import_sales: unknown source " + std::string{source});

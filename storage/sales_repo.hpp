@@ -5,6 +5,7 @@
 
 #include "storage/records.hpp"
 
+#include <map>
 #include <optional>
 
 namespace nexsync::storage {
@@ -45,6 +46,10 @@ std::optional<sale> find_sale(connection& c, std::int64_t tenant_id, std::int64_
 
 /// The sale recording this Shopify order in this tenant, if there is one.
 std::optional<std::int64_t> sale_for_order(connection& c, std::int64_t tenant_id, const std::string& shopify_order_id);
+
+/// The sales recording any of these Shopify orders in this tenant, by order id (one statement).
+std::map<std::string, std::int64_t> sales_for_orders(connection& c, std::int64_t tenant_id,
+                                                     const std::vector<std::string>& shopify_order_ids);
 
 /// A line of an order to record.
 struct order_line_row {

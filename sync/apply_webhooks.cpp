@@ -7,6 +7,7 @@
 #include "storage/webhook_events_repo.hpp"
 #include "sync/run.hpp"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 
 namespace nexsync::sync {
@@ -37,36 +38,97 @@ struct event_outcome {
   std::string reason;
 };
 
-// The bookkeeping of one event, in one transaction that does not wait for the WAL flush: losing it in
-// a crash only leaves the event `received`, and applying it again finds the sale and skips it.
-void settle(storage::connection& c, std::int64_t tenant, std::int64_t run_id, std::int64_t event_id,
-            const event_outcome& outcome, const std::string& key) {
+// One event's outcome, with the key its skip is listed under.
+struct settled_event {
+  std::int64_t event_id = 0;
+  event_outcome outcome;
+  std::string key;
+};
+
+// The bookkeeping of events, in one transaction that does not wait for the WAL flush: losing it in
+// a crash only leaves the events `received`, and applying them again finds the sales and skips them.
+void settle(storage::connection& c, std::int64_t tenant, std::int64_t run_id, const std::vector<settled_event>& events) {
+  if (events.empty()) return;
   storage::relaxed_durability relaxed{c};
   storage::transaction tx{c};
-  if (!storage::mark_event(c, tenant, event_id, outcome.status, outcome.reason))
-    throw job_failure("a stored webhook disappeared while it was applied");
+  std::vector<storage::event_mark> marks;
   std::vector<storage::skip_row> skips;
-  if (outcome.status == "skipped") skips.push_back({key, outcome.reason});
-  storage::add_to_run(c, tenant, run_id, outcome.status == "applied" ? 1 : 0, outcome.status == "skipped" ? 1 : 0,
-                      outcome.status == "failed" ? 1 : 0, skips);
+  std::int64_t applied = 0, skipped = 0, failed = 0;
+  for (auto& e : events) {
+    marks.push_back({e.event_id, e.outcome.status, e.outcome.reason});
+    if (e.outcome.status == "applied") ++applied;
+    if (e.outcome.status == "skipped") {
+      ++skipped;
+      skips.push_back({e.key, e.outcome.reason});
+    }
+    if (e.outcome.status == "failed") ++failed;
+  }
+  if (storage::mark_events(c, tenant, marks) != static_cast<std::int64_t>(marks.size()))
+    throw job_failure("a stored webhook disappeared while it was applied");
+  storage::add_to_run(c, tenant, run_id, applied, skipped, failed, skips);
   tx.commit();
 }
 
-boost::asio::awaitable<event_outcome> apply_one(run& r, const storage::webhook_event_row& ev) {
+void settle(storage::connection& c, std::int64_t tenant, std::int64_t run_id, std::int64_t event_id,
+            const event_outcome& outcome, const std::string& key) {
+  settle(c, tenant, run_id, std::vector<settled_event>{{event_id, outcome, key}});
+}
+
+// What a page's payloads name: the order's GraphQL id, or why there is none.
+struct named_order {
+  std::string gid;
+  std::string problem;
+};
+
+named_order order_named_by(const storage::webhook_event_row& ev) {
+  // Parsed into a buffer of this frame and dropped whole: no allocation per JSON node.
+  unsigned char buffer[16384];
+  boost::json::monotonic_resource arena{buffer, sizeof buffer};
+  boost::system::error_code ec;
+  auto body = boost::json::parse(ev.payload, ec, &arena);
+  if (ec || !body.is_object()) return {{}, "the payload is not a JSON object"};
+  auto gid = order_gid(body);
+  if (gid.empty()) return {{}, "the payload names no order id"};
+  return {gid, {}};
+}
+
+// Settles, in one transaction, the page's events that need no call to Shopify: unreadable payloads and
+// orders already recorded (the other topic of the same order, redeliveries). Returns what it settled.
+boost::asio::awaitable<std::vector<std::optional<event_outcome>>> settle_known(run& r, const std::vector<storage::webhook_event_row>& events,
+                                                                             const std::vector<named_order>& named) {
+  auto tenant = r.tenant_id;
+  auto run_id = r.run_id;
+  std::vector<std::int64_t> ids;
+  for (auto& ev : events) ids.push_back(ev.id);
+  auto work = [tenant, run_id, ids, named](storage::connection& c) {
+    std::vector<std::string> gids;
+    for (auto& n : named)
+      if (!n.gid.empty()) gids.push_back(n.gid);
+    auto recorded = storage::sales_for_orders(c, tenant, gids);
+    std::vector<std::optional<event_outcome>> out(ids.size());
+    std::vector<settled_event> settled;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      if (named[i].gid.empty()) {
+        out[i] = event_outcome{"failed", named[i].problem};
+        settled.push_back({ids[i], *out[i], std::to_string(ids[i])});
+      } else if (auto it = recorded.find(named[i].gid); it != recorded.end()) {
+        out[i] = event_outcome{"skipped", "already recorded as sale " + std::to_string(it->second)};
+        settled.push_back({ids[i], *out[i], named[i].gid});
+      }
+    }
+    settle(c, tenant, run_id, settled);
+    return out;
+  };
+  co_return co_await r.env.db->query(work);
+}
+
+// An event whose order is not recorded yet: re-read from Shopify and recorded as a sale.
+boost::asio::awaitable<event_outcome> apply_one(run& r, const storage::webhook_event_row& ev, const std::string& gid) {
   auto tenant = r.tenant_id;
   auto run_id = r.run_id;
   auto event_id = ev.id;
-  boost::system::error_code ec;
-  auto body = boost::json::parse(ev.payload, ec);
-  std::string gid = (!ec && body.is_object()) ? order_gid(body) : std::string{};
-  if (gid.empty()) {
-    event_outcome bad{"failed", ec || !body.is_object() ? "the payload is not a JSON object" : "the payload names no order id"};
-    auto write = [tenant, run_id, event_id, bad](storage::connection& c) { settle(c, tenant, run_id, event_id, bad, std::to_string(event_id)); };
-    co_await r.env.db->query(write);
-    co_return bad;
-  }
 
-  // Already recorded (the other topic of the same order, a redelivery): settled without asking Shopify.
+  // Recorded since the page was read (an earlier event of the page named the same order).
   auto settle_if_recorded = [tenant, run_id, event_id, gid](storage::connection& c) -> std::optional<event_outcome> {
     auto existing = storage::sale_for_order(c, tenant, gid);
     if (!existing) return std::nullopt;
@@ -127,13 +189,18 @@ boost::asio::awaitable<void> apply_webhooks(run& r) {
     };
     auto events = co_await r.env.db->query(read);
     if (events.empty()) co_return;
-    for (auto& ev : events) {
-      auto outcome = co_await apply_one(r, ev);
+    std::vector<named_order> named;
+    for (auto& ev : events) named.push_back(order_named_by(ev));
+    auto known = co_await settle_known(r, events, named);
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      event_outcome outcome;
+      if (known[i]) outcome = *known[i];
+      else outcome = co_await apply_one(r, events[i], named[i].gid);  // (no co_await inside ?: with g++ 12)
       if (outcome.status == "applied") ++r.synced;
       if (outcome.status == "skipped") ++r.skipped;
       if (outcome.status == "failed") {
         ++r.failed;
-        log::warn("webhooks", "event not applied", {{"tenant_id", tenant}, {"event_id", ev.id}, {"reason", outcome.reason}});
+        log::warn("webhooks", "event not applied", {{"tenant_id", tenant}, {"event_id", events[i].id}, {"reason", outcome.reason}});
       }
       r.report_progress();
     }

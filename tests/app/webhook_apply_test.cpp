@@ -172,6 +172,30 @@ TEST_CASE("a signed payload naming an order of another shop creates nothing", "[
   CHECK(s.sales() == 0);
 }
 
+TEST_CASE("an order webhook naming no order fails with the reason, and the page's other events still apply", "[webhooks][live]") {
+  live_shop s{"vague-shop", R"({"name":"vague-shop","plan":"standard","products":2,"variants_per_product":1,
+                              "customers":0,"orders":0,"seed":14})"};
+  auto send = [&](const std::string& body, const std::string& id) {
+    auto res = s.f.app.client().request("POST", "/api/webhooks/shopify", body,
+                                        test::shopify_headers(body, "vague-shop.myshopify.com", id));
+    REQUIRE(res.status == 200);
+  };
+  send(R"({"note":"an order payload without its id","line_items":[]})", "vague-1");
+  auto gid = s.create_order(R"({"financial_status":"paid"})");  // its own orders/create comes from the simulator
+  eventually([&] { return s.sales() == 1; }, "the simulator's order recorded as a sale");
+  eventually([&] {
+    for (auto& e : events(s))
+      if (e.webhook_id == "vague-1") return e.status != "received";
+    return false;
+  }, "the vague event settled");
+  for (auto& e : events(s)) {
+    if (e.webhook_id != "vague-1") continue;
+    CHECK(e.status == "failed");
+    CHECK(e.reason.value_or("") == "the payload names no order id");
+  }
+  CHECK_FALSE(gid.empty());
+}
+
 TEST_CASE("a capped sweep resumes where it stopped, so a busy shop's sweeps still catch up", "[webhooks][live]") {
   live_shop s{"busy-shop", R"({"name":"busy-shop","plan":"standard","products":4,"variants_per_product":1,
                              "customers":0,"orders":0,"seed":14})"};
