@@ -16,6 +16,10 @@ void add_message_types(caf::actor_system_config& cfg) {
 
 runtime::runtime(std::size_t threads) : config_(std::make_unique<caf::actor_system_config>()) {
   config_->set("scheduler.max-threads", threads);
+  // Work sharing: idle workers block on a condition variable. CAF's default work stealing polls, with
+  // 50 µs sleeps for 500 rounds after any work: 11.5% of the server's CPU samples during the webhooks
+  // bench were those wake-ups (perf, 2026-12-07), on two cores the load generator and PostgreSQL share.
+  config_->set("scheduler.policy", caf::atom("sharing"));
   add_message_types(*config_);
   system_ = std::make_unique<caf::actor_system>(*config_);
 }
