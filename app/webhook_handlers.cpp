@@ -10,8 +10,10 @@
 #include "storage/integrations_repo.hpp"
 
 #include <boost/json.hpp>
+#include <boost/json/monotonic_resource.hpp>
 
 #include <array>
+#include <cstring>
 #include <optional>
 
 namespace nexsync::app {
@@ -54,6 +56,16 @@ bool optional_header(const http::request& req, std::string_view name, std::size_
 // Whether s is valid UTF-8 without NUL (storable in a text column).
 bool storable_text(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
+    // Eight ASCII bytes without NUL at a time: webhook bodies are mostly ASCII.
+    if (s.size() - i >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      constexpr std::uint64_t high = 0x8080808080808080ull, ones = 0x0101010101010101ull;
+      if ((w & high) == 0 && ((w - ones) & ~w & high) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     auto c = static_cast<unsigned char>(s[i]);
     if (c == 0) return false;
     if (c < 0x80) {
@@ -115,6 +127,38 @@ std::string body_shop_domain(const boost::json::object& body) {
   return shopify::is_valid_shop_domain(host) ? host : std::string{};
 }
 
+// What the handler needs from a body: one parse into a buffer of this frame, dropped whole (no
+// allocation per JSON node; the DOM does not outlive this call).
+struct body_facts {
+  bool is_object = false;
+  std::string problem;         ///< why the body is unusable (is_object false)
+  std::string named_shop;      ///< the myshopify.com domain the body names, if any
+  std::string customer_id;     ///< customers/redact: the customer to erase
+  std::string customer_email;
+};
+
+body_facts read_body(std::string_view body) {
+  unsigned char buffer[32768];
+  boost::json::monotonic_resource arena{buffer, sizeof buffer};
+  boost::system::error_code ec;
+  auto doc = boost::json::parse(body, ec, &arena);
+  body_facts f;
+  if (ec) {
+    f.problem = "malformed JSON body: " + ec.message();
+  } else if (!doc.is_object()) {
+    f.problem = "the body is not a JSON object";
+  } else {
+    auto& o = doc.get_object();
+    f.is_object = true;
+    f.named_shop = body_shop_domain(o);
+    if (auto it = o.find("customer"); it != o.end() && it->value().is_object()) {
+      f.customer_id = string_field(it->value().get_object(), "id");
+      f.customer_email = string_field(it->value().get_object(), "email");
+    }
+  }
+  return f;
+}
+
 boost::asio::awaitable<http::response> receive(context& ctx, http::request& req) {
   // 1. The signature of the raw body, before anything is parsed.
   auto hmac = req.header("X-Shopify-Hmac-Sha256");
@@ -141,15 +185,11 @@ boost::asio::awaitable<http::response> receive(context& ctx, http::request& req)
   ev.shop_domain = lower(*shop);
 
   // 3. The body: malformed JSON is kept as a failed event (Shopify would otherwise retry for hours).
-  boost::system::error_code ec;
-  auto doc = boost::json::parse(req.body, ec);
-  if (ec) {
+  auto body = read_body(req.body);
+  if (!body.is_object) {
     ev.status = "failed";
-    ev.reason = "malformed JSON body: " + ec.message();
-  } else if (!doc.is_object()) {
-    ev.status = "failed";
-    ev.reason = "the body is not a JSON object";
-  } else if (auto named = body_shop_domain(doc.get_object()); !named.empty() && named != ev.shop_domain) {
+    ev.reason = body.problem;
+  } else if (!body.named_shop.empty() && body.named_shop != ev.shop_domain) {
     log::warn("webhooks", "rejected: body names another shop than the header",
               {{"request_id", req.request_id}, {"shop", ev.shop_domain}, {"topic", ev.topic}});
     co_return http::response::json_error(401, "shop_mismatch", "The webhook is not from this shop.");
@@ -192,7 +232,7 @@ boost::asio::awaitable<http::response> receive(context& ctx, http::request& req)
 
     // 6. What cannot wait for the shop's connection: uninstall and customer erasure. Also on a redelivery
     //    of an event whose action did not complete (a 503 earlier), never on one already handled.
-    bool act = stored.id != 0 && stored.tenant_id == *tenant && stored.status == "received" && doc.is_object();
+    bool act = stored.id != 0 && stored.tenant_id == *tenant && stored.status == "received" && body.is_object;
     if (act && topic_name == "app/uninstalled") {
       auto id = stored.id;
       auto t = *tenant;
@@ -206,11 +246,8 @@ boost::asio::awaitable<http::response> receive(context& ctx, http::request& req)
       ctx.webhook_shops->forget(shop_domain);
       log::info("webhooks", "app uninstalled", {{"request_id", req.request_id}, {"tenant_id", t}});
     } else if (act && topic_name == "customers/redact") {
-      std::string customer_id, email;
-      if (auto it = doc.get_object().find("customer"); it != doc.get_object().end() && it->value().is_object()) {
-        customer_id = string_field(it->value().get_object(), "id");
-        email = string_field(it->value().get_object(), "email");
-      }
+      auto customer_id = body.customer_id;
+      auto email = body.customer_email;
       auto id = stored.id;
       auto t = *tenant;
       auto redact = [id, t, customer_id, email](storage::connection& c) {

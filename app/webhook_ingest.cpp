@@ -23,7 +23,16 @@ void webhook_ingest::enqueue(storage::new_webhook_event event, completion done) 
   }
   ++submitted_;
   waiting_.push_back({std::move(event), std::move(done)});
-  if (in_flight_ < max_in_flight_) start_batch_locked(lock);  // a free slot: write it now, no added latency
+  if (may_start_locked()) start_batch_locked(lock);
+}
+
+// A lone event is written at once (no added latency). While a batch is in flight, the next waits for
+// it and grows, unless a full batch's worth already waits: each statement has a fixed cost (a round
+// trip, planning, a commit), so fewer, larger batches leave more of two shared cores to the handlers.
+// Two in flight gave 2.9 rows a statement at 2,124 webhooks/s (bench webhooks --pg-statements, c=32).
+bool webhook_ingest::may_start_locked() const {
+  if (waiting_.empty() || in_flight_ >= max_in_flight_) return false;
+  return in_flight_ == 0 || waiting_.size() >= parallel_batch_rows;
 }
 
 // Takes up to max_batch waiting events and hands them to the pool as one statement.
@@ -78,7 +87,7 @@ void webhook_ingest::finish_batch(std::vector<completion> done, const std::vecto
   for (std::size_t i = 0; i < done.size(); ++i) done[i](e, e ? storage::inserted_event{} : results[i]);
   std::unique_lock lock{mutex_};
   --in_flight_;
-  if (!waiting_.empty()) start_batch_locked(lock);  // what accumulated meanwhile goes as the next batch
+  if (may_start_locked()) start_batch_locked(lock);  // what accumulated meanwhile goes as the next batch
 }
 
 }  // namespace nexsync::app

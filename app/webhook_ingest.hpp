@@ -1,9 +1,9 @@
 #pragma once
 // Group commit of verified webhooks: handlers hand events in, the batcher writes them with ONE
 // storage::insert_events per batch through the pool and completes each waiting handler only after its
-// batch committed. A lone event is written at once; up to max_in_flight batches commit at the same time
-// on different pool connections (PostgreSQL then shares WAL flushes between them), and while they are
-// in flight the next accumulates (up to max_batch). Never blocks the caller's thread.
+// batch committed. A lone event is written at once; while a batch is in flight the next accumulates (up
+// to max_batch), and only when parallel_batch_rows events wait does a further batch start beside it (up
+// to max_in_flight, on different pool connections). Never blocks the caller's thread.
 
 #include "storage/pool.hpp"
 #include "storage/webhook_events_repo.hpp"
@@ -33,6 +33,9 @@ struct ingest_overloaded : std::runtime_error {
 /// The batcher; see the file comment. Create with std::make_shared.
 class webhook_ingest : public std::enable_shared_from_this<webhook_ingest> {
  public:
+  /// Waiting events that start a batch beside one in flight (fewer wait for it to finish).
+  static constexpr std::size_t parallel_batch_rows = 64;
+
   /// Called on a pool thread after a batch committed, once per NEW event still `received`;
   /// must not block (forward a message and return).
   using after_commit_hook =
@@ -76,6 +79,7 @@ class webhook_ingest : public std::enable_shared_from_this<webhook_ingest> {
     completion done;
   };
   void enqueue(storage::new_webhook_event event, completion done);
+  bool may_start_locked() const;
   void start_batch_locked(std::unique_lock<std::mutex>& lock);
   void finish_batch(std::vector<completion> done, const std::vector<storage::new_webhook_event>& rows,
                     std::exception_ptr e, std::vector<storage::inserted_event> results);

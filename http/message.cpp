@@ -10,9 +10,9 @@ namespace nexsync::http {
 
 namespace {
 
-char lower(char c) {
-  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-}
+// ASCII case folding: header names are ASCII tokens, and std::tolower (a locale-aware libc call per
+// character) was 4% of the server's CPU in the webhooks bench, through the header map's comparisons.
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() &&
