@@ -103,6 +103,11 @@ boost::json::object run_webhooks(const stack_options& so, const webhooks_options
   }
   std::uint64_t found = acked - missing;
   std::uint64_t stored_unacked = stored.size() >= found ? stored.size() - found : 0;
+  // The acknowledgement is the target; applying (a Shopify read per unpaid order, paced by each shop's
+  // budget) follows behind. How far behind, at the end: events of this run still waiting.
+  auto waiting = c.exec("SELECT count(*) FILTER (WHERE status = 'received'), count(*) FROM webhook_events WHERE webhook_id LIKE $1",
+                        storage::params{"bench-" + run_id + "-%"});
+  std::int64_t still_received = waiting.int64(0, 0), all_stored = waiting.int64(0, 1);
 
   table t{{"pass", "conns", "rate", "sent", "2xx", "non-2xx", "errors", "ack/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
            "server CPU s", "pg CPU s", "bench CPU s"}};
@@ -127,6 +132,8 @@ boost::json::object run_webhooks(const stack_options& so, const webhooks_options
   out << t.render();
   out << "verification: " << acked << " acknowledged ids, " << missing << " missing in webhook_events, " << duplicated
       << " stored more than once, " << stored_unacked << " stored without a 2xx (timeouts/errors)\n";
+  out << "apply: " << (all_stored - still_received) << " of " << all_stored
+      << " stored events settled by the shops' connections at the end, " << still_received << " still waiting\n";
   const pass* max_pass = nullptr;
   const pass* half_pass = nullptr;
   for (auto& p : passes) {
@@ -146,7 +153,8 @@ boost::json::object run_webhooks(const stack_options& so, const webhooks_options
   return boost::json::object{{"scenario", "webhooks"}, {"ok", ok}, {"database", s.db().describe()}, {"shops", o.shops},
                              {"body_bytes", bytes / ring.size()}, {"passes", pj}, {"max_acked_per_s", max_rate},
                              {"verification", boost::json::object{{"acked", acked}, {"missing", missing}, {"duplicated", duplicated},
-                                                                  {"stored_without_2xx", stored_unacked}}}};
+                                                                  {"stored_without_2xx", stored_unacked}}},
+                             {"apply", boost::json::object{{"settled", all_stored - still_received}, {"waiting", still_received}}}};
 }
 
 }  // namespace nexsync::bench
