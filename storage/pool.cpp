@@ -36,7 +36,8 @@ void pool::enqueue(job j) {
       return;
     }
   }
-  j(nullptr, std::make_exception_ptr(std::runtime_error("database pool closed")));
+  // Unavailable, as a lost database is: a request gets its 503, a job ends without a "crashed" error.
+  j(nullptr, std::make_exception_ptr(unavailable("database pool closed: the server is stopping")));
 }
 
 void pool::work() {

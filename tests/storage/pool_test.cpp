@@ -47,3 +47,15 @@ TEST_CASE("pool reports an unreachable database as unavailable") {
   CHECK_THROWS_AS(std::rethrow_exception(e), storage::unavailable);
   CHECK(pool.stats().failed_connects == 1);
 }
+
+TEST_CASE("a closed pool answers new work as unavailable (a 503, not a crash)") {
+  test::database db;
+  storage::pool pool{db.url, 1};
+  pool.close();
+  std::promise<std::exception_ptr> done;
+  pool.run([](storage::connection& c) { return c.exec("SELECT 1").int64(0, 0); },
+           [&](std::exception_ptr e, std::int64_t) { done.set_value(e); });
+  auto e = done.get_future().get();
+  REQUIRE(e);
+  CHECK_THROWS_AS(std::rethrow_exception(e), storage::unavailable);
+}
