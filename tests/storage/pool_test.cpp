@@ -11,6 +11,18 @@
 
 using namespace nexsync;
 
+namespace {
+
+// What the pool hands back for one SELECT 1 (null: it ran).
+std::exception_ptr error_of_select(storage::pool& pool) {
+  std::promise<std::exception_ptr> done;
+  pool.run([](storage::connection& c) { return c.exec("SELECT 1").int64(0, 0); },
+           [&](std::exception_ptr e, std::int64_t) { done.set_value(e); });
+  return done.get_future().get();
+}
+
+}  // namespace
+
 TEST_CASE("pool runs work on its threads and resumes coroutines") {
   test::database db;
   storage::pool pool{db.url, 2};
@@ -39,10 +51,7 @@ TEST_CASE("pool delivers query errors as exceptions to the caller") {
 
 TEST_CASE("pool reports an unreachable database as unavailable") {
   storage::pool pool{"postgresql://nobody@127.0.0.1:1/none?connect_timeout=2", 1};
-  std::promise<std::exception_ptr> done;
-  pool.run([](storage::connection& c) { return c.exec("SELECT 1").int64(0, 0); },
-           [&](std::exception_ptr e, std::int64_t) { done.set_value(e); });
-  auto e = done.get_future().get();
+  auto e = error_of_select(pool);
   REQUIRE(e);
   CHECK_THROWS_AS(std::rethrow_exception(e), storage::unavailable);
   CHECK(pool.stats().failed_connects == 1);
@@ -51,11 +60,9 @@ TEST_CASE("pool reports an unreachable database as unavailable") {
 TEST_CASE("a closed pool answers new work as unavailable (a 503, not a crash)") {
   test::database db;
   storage::pool pool{db.url, 1};
+  CHECK_FALSE(error_of_select(pool));
   pool.close();
-  std::promise<std::exception_ptr> done;
-  pool.run([](storage::connection& c) { return c.exec("SELECT 1").int64(0, 0); },
-           [&](std::exception_ptr e, std::int64_t) { done.set_value(e); });
-  auto e = done.get_future().get();
+  auto e = error_of_select(pool);
   REQUIRE(e);
   CHECK_THROWS_AS(std::rethrow_exception(e), storage::unavailable);
 }
