@@ -114,6 +114,10 @@ binary_array binary_text_array(const std::vector<std::string_view>& values) {
   return {std::move(out), text_array_oid};
 }
 
+binary_array binary_text_array(const std::vector<std::string>& values) {
+  return binary_text_array(std::vector<std::string_view>{values.begin(), values.end()});
+}
+
 binary_array binary_bigint_array(const std::vector<std::int64_t>& values) {
   auto out = binary_array_header(values.size(), int8_oid, values.size() * 12);
   for (auto v : values) {

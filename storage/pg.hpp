@@ -46,6 +46,7 @@ struct binary_array {
 };
 /// A text[] in binary format; the values must be valid UTF-8 without NUL (PostgreSQL checks).
 binary_array binary_text_array(const std::vector<std::string_view>& values);
+binary_array binary_text_array(const std::vector<std::string>& values);
 /// A bigint[] in binary format.
 binary_array binary_bigint_array(const std::vector<std::int64_t>& values);
 

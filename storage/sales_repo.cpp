@@ -105,9 +105,8 @@ std::map<std::string, std::int64_t> sales_for_orders(connection& c, std::int64_t
                                                      const std::vector<std::string>& shopify_order_ids) {
   std::map<std::string, std::int64_t> out;
   if (shopify_order_ids.empty()) return out;
-  std::vector<std::string_view> ids{shopify_order_ids.begin(), shopify_order_ids.end()};
   auto r = c.exec("SELECT shopify_order_id, id FROM sales WHERE tenant_id = $1 AND shopify_order_id = ANY($2::text[])",
-                  params{tenant_id, binary_text_array(ids)});
+                  params{tenant_id, binary_text_array(shopify_order_ids)});
   for (int i = 0; i < r.rows(); ++i) out.emplace(r.get(i, 0), r.int64(i, 1));
   return out;
 }

@@ -140,31 +140,24 @@ std::vector<shop_with_pending> shops_with_pending_orders(connection& c) {
 }
 
 bool mark_event(connection& c, std::int64_t tenant_id, std::int64_t id, const std::string& status, const std::string& reason) {
-  auto r = c.exec(
-      "UPDATE webhook_events SET status = $3, reason = NULLIF($4, ''),"
-      " applied_at = CASE WHEN $3 IN ('applied', 'skipped') THEN now() END"
-      " WHERE tenant_id = $1 AND id = $2",
-      params{tenant_id, id, status, clip_utf8(reason, 1000)});
-  return r.affected() == 1;
+  return mark_events(c, tenant_id, {{id, status, reason}}) == 1;
 }
 
 std::int64_t mark_events(connection& c, std::int64_t tenant_id, const std::vector<event_mark>& marks) {
   if (marks.empty()) return 0;
   std::vector<std::int64_t> ids;
-  std::vector<std::string> reasons;
-  std::vector<std::string_view> statuses, reason_views;
+  std::vector<std::string> statuses, reasons;
   for (auto& m : marks) {
     ids.push_back(m.id);
     statuses.push_back(m.status);
     reasons.push_back(clip_utf8(m.reason, 1000));
   }
-  reason_views.assign(reasons.begin(), reasons.end());
   auto r = c.exec(
       "UPDATE webhook_events e SET status = u.status, reason = NULLIF(u.reason, ''),"
       " applied_at = CASE WHEN u.status IN ('applied', 'skipped') THEN now() END"
       " FROM unnest($2::bigint[], $3::text[], $4::text[]) AS u(id, status, reason)"
       " WHERE e.tenant_id = $1 AND e.id = u.id",
-      params{tenant_id, binary_bigint_array(ids), binary_text_array(statuses), binary_text_array(reason_views)});
+      params{tenant_id, binary_bigint_array(ids), binary_text_array(statuses), binary_text_array(reasons)});
   return r.affected();
 }
 
