@@ -11,7 +11,8 @@
 //
 //   products 20 × variants 20:   2 + 20 × (1 + 2 + 20 × (1 variant + 1 inventoryItem))         = 862
 //     (50 × 10 would be 1152 with inventoryItem; 25 × 18 = 977 leaves no margin; jewellers'
-//      products run to sizes × metals, so 20 variants per product beats 50 products per page)
+//      products run to sizes × metals, so 20 variants per product beats 50 products per page;
+//      `$variants` lowers the 20 once an import has seen the catalog's products have fewer)
 //   customers 250:               2 + 250 × (1 + 1 defaultEmailAddress)                         = 502
 //   orders 20 × line items 12:   2 + 20 × (1 + 2 money + 1 customer + 2 + 12 × (1 + 2 money)) = 842
 //   order by id, 250 line items: 1 + 2 money + 1 customer + 2 + 250 × 3                        = 756
@@ -23,8 +24,7 @@ namespace {
 
 constexpr int money = object_with(object_cost);  // MoneyBag { shopMoney { … } }
 constexpr int variant_node = object_with(object_cost);  // variant + inventoryItem { id }
-constexpr int product_variants = 20;
-constexpr int product_node = object_with(connection_cost(product_variants, variant_node));
+constexpr int product_node = object_with(connection_cost(products_page_max_variants, variant_node));
 constexpr int customer_node = object_with(object_cost);  // customer + defaultEmailAddress
 constexpr int line_item_node = object_with(money);       // line item + originalUnitPriceSet
 constexpr int order_line_items = 12;
@@ -37,12 +37,12 @@ constexpr int inventory_item_node = object_with(object_with(object_cost));  // i
 
 constexpr graphql_document products_page{
     "ProductsPage",
-    R"(query ProductsPage($first: Int!, $after: String, $query: String) {
+    R"(query ProductsPage($first: Int!, $variants: Int!, $after: String, $query: String) {
   products(first: $first, after: $after, query: $query) {
     pageInfo { hasNextPage endCursor }
     nodes {
       id title handle updatedAt
-      variants(first: 20) {
+      variants(first: $variants) {
         pageInfo { hasNextPage endCursor }
         nodes { id sku title price inventoryQuantity inventoryItem { id } }
       }
@@ -215,6 +215,7 @@ constexpr bool all_within_limit() {
 }
 static_assert(all_within_limit(), "a document requests more than Shopify's 1000-point limit");
 static_assert(products_page.requested_cost() == 862);
+static_assert(products_page.cost(20) == products_page_cost(20, products_page_max_variants));
 static_assert(orders_page.requested_cost() == 842);
 
 }  // namespace

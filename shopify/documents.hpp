@@ -25,9 +25,19 @@ struct graphql_document {
   constexpr int requested_cost() const { return cost(page_size); }
 };
 
-/// Products, 20 a page, each with its first 20 variants (SKU, price, quantity, inventory item);
-/// variables `$first`, `$after`, `$query` (e.g. `updated_at:>='2026-01-01T00:00:00Z'`). Cost 862.
+/// Products, 20 a page, each with its first `$variants` (≤ 20) variants (SKU, price, quantity,
+/// inventory item); variables `$first`, `$variants`, `$after`, `$query` (e.g.
+/// `updated_at:>='2026-01-01T00:00:00Z'`). Cost 862 at 20 variants; products_page_cost() otherwise.
 extern const graphql_document products_page;
+
+/// The most variants a products page asks for per product; the rest come through product_variants_page.
+inline constexpr int products_page_max_variants = 20;
+
+/// Requested cost of a products page of `products` products with `variants` variants each:
+/// 2 + products × (1 product + 2 connection + variants × (1 variant + 1 inventoryItem)).
+constexpr int products_page_cost(int products, int variants) {
+  return connection_cost(products, object_with(connection_cost(variants, object_with(object_cost))));
+}
 
 /// Further variants of one product whose first page had `hasNextPage`; variables `$id`, `$first`
 /// (≤ 250), `$after`. Cost 503.

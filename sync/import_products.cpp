@@ -51,16 +51,21 @@ bool use_bulk_import(std::int64_t products, std::int64_t min_products) {
   return min_products > 0 && products >= min_products;
 }
 
-int next_products_page(const shopify::graphql_document& page, std::int64_t total, std::int64_t seen,
-                       const page_budget& budget) {
-  int want = page.page_size;
+int variants_per_product(const page_budget& budget) {
+  if (budget.largest_product <= 0) return shopify::products_page_max_variants;
+  return std::min(budget.largest_product, shopify::products_page_max_variants);
+}
+
+int next_products_page(std::int64_t total, std::int64_t seen, const page_budget& budget) {
+  int want = shopify::products_page.page_size;
   const std::int64_t remaining = total > 0 ? total - seen : 0;  // 0: unknown, or the count is stale
   if (remaining <= 0) return want;
   if (remaining < want) want = static_cast<int>(remaining);
   bool rest_is_paid = budget.available >= 0 && budget.actual_per_product > 0 &&
                       static_cast<double>(remaining) * budget.actual_per_product <= budget.available;
   if (!rest_is_paid) return want;
-  while (want > 1 && page.cost(want) > budget.available) --want;
+  const int variants = variants_per_product(budget);
+  while (want > 1 && shopify::products_page_cost(want, variants) > budget.available) --want;
   return want;
 }
 
@@ -76,11 +81,12 @@ void add_variants(const boost::json::value& product, const boost::json::array& v
   }
 }
 
-// Variants beyond the first page of a product (rare: more than 20 variants).
+// Variants beyond those the products page asked for (a product larger than any seen before, or with
+// more than 20). 50 first, doubling: a few more is the common case, and a small request waits less for
+// the bucket.
 boost::asio::awaitable<void> more_variants(run& r, const boost::json::value& product, std::string cursor,
                                            std::vector<storage::shopify_item_row>& rows, std::vector<std::string>& keys) {
-  for (;;) {
-    auto first = shopify::product_variants_page.page_size;
+  for (int first = 50;; first = std::min(2 * first, shopify::product_variants_page.page_size)) {
     // (Assignments, not a braced list: g++ 12 rejects nested braced initialisers in coroutines.)
     boost::json::object vars;
     vars["id"] = text_of(at_path(product, "id"));
@@ -96,6 +102,17 @@ boost::asio::awaitable<void> more_variants(run& r, const boost::json::value& pro
   }
 }
 
+// One products page of `first` products, each with as many variants as variants_per_product() says.
+boost::asio::awaitable<shopify::graphql_reply> fetch_products_page(run& r, int first, page_budget budget, std::string after) {
+  const int variants = variants_per_product(budget);
+  boost::json::object vars;
+  vars["first"] = first;
+  vars["variants"] = variants;
+  if (!after.empty()) vars["after"] = after;
+  auto reply = co_await r.call(shopify::products_page, first, vars, shopify::products_page_cost(first, variants));
+  co_return reply;
+}
+
 // Products page by page (20 a page within the 1000-point limit), the next page fetched while this one
 // is written.
 boost::asio::awaitable<void> import_products_paged(run& r, shop_counts counts) {
@@ -104,16 +121,14 @@ boost::asio::awaitable<void> import_products_paged(run& r, shop_counts counts) {
   std::int64_t products_seen = 0, variants_seen = 0;
   page_budget budget;
   statistics_schedule statistics;
-  const int first = next_products_page(shopify::products_page, counts.products, 0, budget);
-  boost::json::object first_vars;
-  first_vars["first"] = first;
-  auto reply = co_await r.call(shopify::products_page, first, first_vars);
+  auto reply = co_await fetch_products_page(r, next_products_page(counts.products, 0, budget), budget, "");
   for (;;) {
     auto* nodes = at_path(reply.body, "data.products.nodes");
     if (!nodes || !nodes->is_array()) throw job_failure("Shopify's answer had no products list.");
     std::vector<storage::shopify_item_row> rows;
     std::vector<std::string> keys;
     for (auto& product : nodes->as_array()) {
+      const auto before = rows.size();
       auto* variants = at_path(product, "variants.nodes");
       if (variants && variants->is_array()) add_variants(product, variants->as_array(), rows, keys);
       auto* more = at_path(product, "variants.pageInfo.hasNextPage");
@@ -121,6 +136,7 @@ boost::asio::awaitable<void> import_products_paged(run& r, shop_counts counts) {
         auto cursor_after = text_of(at_path(product, "variants.pageInfo.endCursor"));  // named: see README
         co_await more_variants(r, product, cursor_after, rows, keys);
       }
+      budget.largest_product = std::max(budget.largest_product, static_cast<int>(rows.size() - before));
     }
     const auto page_products = static_cast<std::int64_t>(nodes->as_array().size());
     products_seen += page_products;
@@ -138,11 +154,7 @@ boost::asio::awaitable<void> import_products_paged(run& r, shop_counts counts) {
     std::vector<storage::row_outcome> outcomes;
     auto writing = write_page(r.env.db, r.tenant_id, std::move(rows), std::to_string(r.run_id));
     if (more) {
-      const int next = next_products_page(shopify::products_page, counts.products, products_seen, budget);
-      boost::json::object vars;
-      vars["first"] = next;
-      vars["after"] = cursor;
-      auto fetching = r.call(shopify::products_page, next, vars);
+      auto fetching = fetch_products_page(r, next_products_page(counts.products, products_seen, budget), budget, cursor);
       auto both = std::move(writing) && std::move(fetching);
       std::tuple<std::vector<storage::row_outcome>, shopify::graphql_reply> results;
       try {

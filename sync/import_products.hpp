@@ -29,20 +29,25 @@ boost::asio::awaitable<std::vector<storage::row_outcome>> write_page(std::shared
                                                                      std::vector<storage::shopify_item_row> rows,
                                                                      std::string run_key);
 
-/// What the last products page's answer said about the budget (extensions.cost).
+/// What the products pages so far said about the budget (extensions.cost) and the catalog.
 struct page_budget {
   double available = -1;           ///< Shopify's currently available points after it (-1: not said)
   double actual_per_product = 0;   ///< its actual cost per product returned (0: not known)
+  int largest_product = 0;         ///< most variants of one product seen so far (0: none seen yet)
 };
 
+/// Variants the next page asks for per product: as many as the largest product seen so far has (20
+/// until one is seen, and at most 20). Shopify prices a call by every variant it asks for, whether or
+/// not a product has it, and must hold that price in the bucket before running the call; jewellers'
+/// products often have a handful, so asking for 20 each priced a page at 862 points while it spent
+/// ~180. A product larger than any before gets the rest of its variants by product_variants_page.
+int variants_per_product(const page_budget& budget);
+
 /// How many products the next page asks for, `seen` of `total` (productsCount; 0: unknown) being in.
-/// Shopify must hold a call's whole requested cost before running it, and a page budgets 20 variants
-/// a product where jewellers' products have a few (862 points requested, ~180 spent), so with full
-/// pages the bucket never drains below a page's request: the import ends with ~680 points (6.8 s of a
-/// Standard shop's restore) unused. So once the bucket already holds what the rest will cost, each
-/// page asks for only as many products as the bucket holds now, draining it instead of waiting.
-int next_products_page(const shopify::graphql_document& page, std::int64_t total, std::int64_t seen,
-                       const page_budget& budget);
+/// With full pages the bucket never drains below a page's requested cost, so the import would end
+/// with that much unused. So once the bucket already holds what the rest will cost, each page asks for
+/// only as many products as the bucket holds now, draining it instead of waiting.
+int next_products_page(std::int64_t total, std::int64_t seen, const page_budget& budget);
 
 /// When an import refreshes the planner's statistics (storage::refresh_inventory_statistics): once
 /// 1,000 rows are written, then each time the count has grown fourfold (a few ANALYZEs per import).

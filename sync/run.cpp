@@ -19,8 +19,9 @@ actors::call_priority run::priority() const {
 }
 
 boost::asio::awaitable<shopify::graphql_reply> run::call(const shopify::graphql_document& doc, int first,
-                                                         boost::json::object variables) {
-  call_spec spec{tenant_id, shop, &doc, first, std::move(variables), priority()};
+                                                         boost::json::object variables,
+                                                         std::optional<int> requested_cost) {
+  call_spec spec{tenant_id, shop, &doc, first, std::move(variables), priority(), requested_cost};
   auto result = co_await call_shopify(env, std::move(spec));
   if (!result) throw job_failure(result.error().message);
   if (!result->errors.empty()) throw job_failure("Shopify reported an error: " + result->errors.front().message);

@@ -38,8 +38,10 @@ class run {
   /// The limiter priority of this job's calls (a click before webhook work before cron).
   actors::call_priority priority() const;
   /// A call of this run (document, page size, variables), failing the job when Shopify cannot answer.
+  /// `requested_cost`: when the document's cost(first) does not apply.
   boost::asio::awaitable<shopify::graphql_reply> call(const shopify::graphql_document& doc, int first,
-                                                      boost::json::object variables);
+                                                      boost::json::object variables,
+                                                      std::optional<int> requested_cost = std::nullopt);
   /// Counts a page's outcomes (keys[i] names row i for the skipped list) and records them in the run.
   boost::asio::awaitable<void> record(const std::vector<storage::row_outcome>& outcomes,
                                       const std::vector<std::string>& keys);

@@ -58,7 +58,7 @@ actors::bucket_report report_of(const shopify::graphql_reply& reply) {
 }
 
 boost::asio::awaitable<call_result> call_shopify(job_env& env, call_spec spec) {
-  const double cost = spec.document->cost(spec.first);
+  const double cost = spec.requested_cost.value_or(spec.document->cost(spec.first));
   const std::string query{spec.document->text};
   bool refreshed = false;
   std::string last_problem;

@@ -10,6 +10,8 @@
 
 #include <boost/json/object.hpp>
 
+#include <optional>
+
 namespace nexsync::sync {
 
 /// A failed call, in words for the person who clicked the button.
@@ -29,6 +31,7 @@ struct call_spec {
   int first = 0;     ///< the page size used (for the cost estimate)
   boost::json::object variables;
   actors::call_priority priority = actors::call_priority::interactive;
+  std::optional<int> requested_cost;  ///< when not the document's cost(first) (a products page's `$variants`)
 };
 
 /// Makes the call (see the file comment).

@@ -82,6 +82,7 @@ int page_arg(const field& f, int page_size) {
   if (p == std::string::npos) return -1;
   std::string rest = f.args.substr(p + 6);
   std::size_t i = rest.find_first_not_of(' ');
+  if (rest.substr(i).starts_with("$variants")) return products_page_max_variants;  // the most it asks for
   if (rest[i] == '$') return page_size;
   return std::stoi(rest.substr(i));
 }
@@ -201,13 +202,19 @@ TEST_CASE("declared costs match the page sizes chosen", "[shopify][documents]") 
   CHECK(bulk_operation_status.requested_cost() == 1);
   // A smaller last page requests less.
   CHECK(products_page.cost(5) == 2 + 5 * 43);
+  // So do fewer variants a product: 3 each is what a page of 3-variant products spends.
+  CHECK(products_page_cost(20, products_page_max_variants) == 862);
+  CHECK(products_page_cost(20, 3) == 2 + 20 * (3 + 3 * 2));
+  CHECK(products_page_cost(1, 1) == 7);
   CHECK(customers_page.cost(1) == 4);
 }
 
 TEST_CASE("page documents take first, after and a search query", "[shopify][documents]") {
   for (const auto* d : {&products_page, &customers_page, &orders_page}) {
     CAPTURE(d->name);
-    CHECK(variables(d->text, true) == std::set<std::string>{"first", "after", "query"});
+    auto expected = std::set<std::string>{"first", "after", "query"};
+    if (d == &products_page) expected.insert("variants");  // variants asked for per product
+    CHECK(variables(d->text, true) == expected);
     CHECK(has_field(d->text, "pageInfo"));
     CHECK(has_field(d->text, "endCursor"));
   }
