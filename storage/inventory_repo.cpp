@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 namespace nexsync::storage {
 
@@ -139,12 +140,6 @@ std::string check_item_row(const shopify_item_row& row, const std::string& sku) 
   return {};
 }
 
-std::string trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return std::string{s};
-}
-
 param nonempty(const std::string& s) {
   if (s.empty()) return std::nullopt;
   return s;
@@ -161,16 +156,6 @@ struct candidate {
   std::string digest;  // digest_input of the fields that define "changed"
 };
 
-std::string bigint_array(const std::vector<std::int64_t>& values) {
-  std::string out = "{";
-  for (auto v : values) {
-    if (out.size() > 1) out.push_back(',');
-    out += std::to_string(v);
-  }
-  out.push_back('}');
-  return out;
-}
-
 // One row the slow way: its own statements inside a savepoint (a refused row skips as "conflict").
 row_outcome upsert_one(connection& c, std::int64_t tenant_id, const shopify_item_row& row, const candidate& k,
                        const param& run) {
@@ -182,19 +167,17 @@ row_outcome upsert_one(connection& c, std::int64_t tenant_id, const shopify_item
         " FROM inventory_items WHERE tenant_id = $1 AND sku = $2 FOR UPDATE",
         params{tenant_id, k.sku, nonempty(row.variant_id), k.digest, run});
     if (existing.rows() == 0) {
+      // Created at Shopify's quantity: the insert records it as the item's baseline movement (migration 010).
       auto created = c.exec(
-          "INSERT INTO inventory_items (tenant_id, sku, title, variant_title, price, shopify_product_id,"
+          "INSERT INTO inventory_items (tenant_id, sku, title, variant_title, price, quantity, shopify_product_id,"
           " shopify_variant_id, shopify_inventory_item_id, content_digest, last_import_run, last_synced_at)"
-          " VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, md5($9), $10, now())"
+          " VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, $9, md5($10), $11, now())"
           " ON CONFLICT (tenant_id, sku) DO NOTHING RETURNING id",
-          params{tenant_id, k.sku, row.title, row.variant_title, row.price, nonempty(row.product_id),
-                 nonempty(row.variant_id), nonempty(row.inventory_item_id), k.digest, run});
+          params{tenant_id, k.sku, row.title, row.variant_title, row.price, row.quantity.value_or(0),
+                 nonempty(row.product_id), nonempty(row.variant_id), nonempty(row.inventory_item_id), k.digest, run});
       if (created.rows() == 1) {
         o.status = row_status::created;
         o.id = created.int64(0, 0);
-        if (row.quantity && *row.quantity != 0)
-          insert_movement(c, tenant_id, o.id, "import_baseline", *row.quantity, "Quantity imported from Shopify",
-                          std::nullopt);
         return;
       }
       // Someone added the SKU since our SELECT (READ COMMITTED); lock and treat it as existing.
@@ -232,7 +215,7 @@ row_outcome upsert_one(connection& c, std::int64_t tenant_id, const shopify_item
 // concurrent writer created one of the SKUs in between: the caller then redoes the page row by row.
 bool upsert_page(connection& c, std::int64_t tenant_id, const std::vector<shopify_item_row>& rows,
                  const std::vector<candidate>& todo, const param& run, std::vector<row_outcome>& out) {
-  std::vector<std::string> skus, digests, variants;
+  std::vector<std::string_view> skus, digests, variants;
   for (auto& k : todo) {
     skus.push_back(k.sku);
     digests.push_back(k.digest);
@@ -244,7 +227,7 @@ bool upsert_page(connection& c, std::int64_t tenant_id, const std::vector<shopif
       " i.content_digest IS NOT DISTINCT FROM md5(u.d), i.last_import_run IS NOT DISTINCT FROM $5 AND $5 IS NOT NULL"
       " FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u(sku, d, v, n)"
       " JOIN inventory_items i ON i.tenant_id = $1 AND i.sku = u.sku ORDER BY i.sku FOR UPDATE OF i",
-      params{tenant_id, text_array(skus), text_array(digests), text_array(variants), run});
+      params{tenant_id, binary_text_array(skus), binary_text_array(digests), binary_text_array(variants), run});
   std::vector<bool> found(todo.size(), false);
   std::vector<std::int64_t> unchanged;
   std::vector<const candidate*> updates, creates;
@@ -270,7 +253,7 @@ bool upsert_page(connection& c, std::int64_t tenant_id, const std::vector<shopif
     if (!found[n]) creates.push_back(&todo[n]);
 
   auto columns = [&rows](const std::vector<const candidate*>& list) {
-    std::vector<std::string> sku, title, variant_title, price, product, variant, item, digest;
+    std::vector<std::string_view> sku, title, variant_title, price, product, variant, item, digest;
     for (auto* k : list) {
       auto& row = rows[k->index];
       sku.push_back(k->sku);
@@ -282,14 +265,15 @@ bool upsert_page(connection& c, std::int64_t tenant_id, const std::vector<shopif
       item.push_back(row.inventory_item_id);
       digest.push_back(k->digest);
     }
-    return std::vector<std::string>{text_array(sku),     text_array(title),   text_array(variant_title),
-                                    text_array(price),   text_array(product), text_array(variant),
-                                    text_array(item),    text_array(digest)};
+    return std::vector<binary_array>{binary_text_array(sku),     binary_text_array(title),
+                                     binary_text_array(variant_title), binary_text_array(price),
+                                     binary_text_array(product), binary_text_array(variant),
+                                     binary_text_array(item),    binary_text_array(digest)};
   };
   if (!unchanged.empty())
     c.exec("UPDATE inventory_items SET last_synced_at = now(), last_import_run = $3"
            " WHERE tenant_id = $1 AND id = ANY($2::bigint[])",
-           params{tenant_id, bigint_array(unchanged), run});
+           params{tenant_id, binary_bigint_array(unchanged), run});
   if (!updates.empty()) {
     auto a = columns(updates);
     c.exec(
@@ -300,43 +284,41 @@ bool upsert_page(connection& c, std::int64_t tenant_id, const std::vector<shopif
         " FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],"
         "             $9::text[], $10::text[]) AS u(id, sku, title, vt, price, p, v, ii, d)"
         " WHERE i.tenant_id = $1 AND i.id = u.id",
-        params{tenant_id, bigint_array(update_ids), a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], run});
+        params{tenant_id, binary_bigint_array(update_ids), a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], run});
   }
   if (!creates.empty()) {
+    // Created at Shopify's quantity: the insert records it as each item's baseline movement (migration 010).
     auto a = columns(creates);
+    std::vector<std::int64_t> quantities;
+    for (auto* k : creates) quantities.push_back(rows[k->index].quantity.value_or(0));
     auto created = c.exec(
-        "INSERT INTO inventory_items (tenant_id, sku, title, variant_title, price, shopify_product_id,"
+        "INSERT INTO inventory_items (tenant_id, sku, title, variant_title, price, quantity, shopify_product_id,"
         " shopify_variant_id, shopify_inventory_item_id, content_digest, last_import_run, last_synced_at)"
-        " SELECT $1, u.sku, u.title, u.vt, u.price::numeric, NULLIF(u.p, ''), NULLIF(u.v, ''), NULLIF(u.ii, ''),"
-        "        md5(u.d), $10, now()"
-        " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])"
-        "      WITH ORDINALITY AS u(sku, title, vt, price, p, v, ii, d, n)"
+        " SELECT $1, u.sku, u.title, u.vt, u.price::numeric, u.q, NULLIF(u.p, ''), NULLIF(u.v, ''), NULLIF(u.ii, ''),"
+        "        md5(u.d), $11, now()"
+        " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],"
+        "             $10::bigint[]) AS u(sku, title, vt, price, p, v, ii, d, q)"
         " ORDER BY u.sku ON CONFLICT (tenant_id, sku) DO NOTHING RETURNING id, sku",
-        params{tenant_id, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], run});
+        params{tenant_id, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], binary_bigint_array(quantities), run});
     if (created.rows() != static_cast<int>(creates.size())) return false;  // a concurrent writer: row by row
     std::map<std::string, std::int64_t> ids;
     for (int r = 0; r < created.rows(); ++r) ids.emplace(created.get(r, 1), created.int64(r, 0));
-    std::vector<std::int64_t> moved_ids, deltas;
     for (auto* k : creates) {
       auto& o = out[k->index];
       o.status = row_status::created;
       o.id = ids.at(k->sku);
-      auto& q = rows[k->index].quantity;
-      if (q && *q != 0) {
-        moved_ids.push_back(o.id);
-        deltas.push_back(*q);
-      }
     }
-    if (!moved_ids.empty())
-      c.exec("INSERT INTO stock_movements (tenant_id, item_id, kind, delta, note)"
-             " SELECT $1, u.id, 'import_baseline', u.q, 'Quantity imported from Shopify'"
-             " FROM unnest($2::bigint[], $3::bigint[]) AS u(id, q) ORDER BY u.id",
-             params{tenant_id, bigint_array(moved_ids), bigint_array(deltas)});
   }
   return true;
 }
 
 }  // namespace
+
+std::string sku_key(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return std::string{s};
+}
 
 std::vector<row_outcome> upsert_items_from_shopify(connection& c, std::int64_t tenant_id,
                                                    const std::vector<shopify_item_row>& rows, std::string_view run_id) {
@@ -345,7 +327,7 @@ std::vector<row_outcome> upsert_items_from_shopify(connection& c, std::int64_t t
   std::vector<candidate> todo;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     auto& row = rows[i];
-    auto sku = trimmed(row.sku);
+    auto sku = sku_key(row.sku);
     if (sku.empty()) {
       out[i].reason = "no_sku";
       continue;
@@ -362,7 +344,8 @@ std::vector<row_outcome> upsert_items_from_shopify(connection& c, std::int64_t t
                                 row.inventory_item_id});
     todo.push_back({i, std::move(sku), std::move(digest)});
   }
-  auto run = run_id.empty() ? param{} : param{std::string{run_id}};
+  if (run_id.empty()) throw std::invalid_argument("upsert_items_from_shopify: the import run's id is required");
+  auto run = param{std::string{run_id}};
   transaction tx{c};
   // Set-based first; if a statement refuses the page (a row PostgreSQL rejects) or a concurrent writer
   // interferes, the page is redone row by row so every other row still lands.

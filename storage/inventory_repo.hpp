@@ -104,21 +104,25 @@ struct shopify_item_row {
   std::string inventory_item_id;
 };
 
-/// Creates or updates one item per row, matched by SKU (exact), in one transaction. Skips (reason):
-/// "no_sku"; "duplicate_sku" (an earlier row of this page, or of the same run_id, had the SKU: the
-/// first variant wins); "unchanged" (same content digest and variant as last time); "invalid_title",
-/// "invalid_price", "invalid_sku", "invalid_ids"; "conflict" (a database constraint refused the row).
-/// New items take Shopify's quantity as an "import_baseline" movement; existing items keep their
-/// quantity (nexsync's count is the truth that Push Inventory sends to Shopify).
 /// Refreshes the planner's statistics of the inventory tables (ANALYZE). An import grows them from
 /// nothing in seconds, faster than autovacuum re-analyzes them (a minute apart at best); plans made for
 /// a table of a few hundred rows then read all of it for every page (a sequential scan where the
 /// primary key would do: 9.5 ms instead of ~1 ms a page at 93k items).
 void refresh_inventory_statistics(connection& c);
 
+/// The SKU a row is matched by: the variant's SKU without surrounding spaces and tabs (empty: none).
+std::string sku_key(std::string_view sku);
+
+/// Creates or updates one item per row, matched by SKU (exact), in one transaction. Skips (reason):
+/// "no_sku"; "duplicate_sku" (an earlier row of this page, or of the same run_id, had the SKU: the
+/// first variant wins); "unchanged" (same content digest and variant as last time); "invalid_title",
+/// "invalid_price", "invalid_sku", "invalid_ids"; "conflict" (a database constraint refused the row).
+/// New items take Shopify's quantity as an "import_baseline" movement; existing items keep their
+/// quantity (nexsync's count is the truth that Push Inventory sends to Shopify). `run_id` names the
+/// import run (required: only an item of an import may be created at a quantity other than 0).
 std::vector<row_outcome> upsert_items_from_shopify(connection& c, std::int64_t tenant_id,
                                                    const std::vector<shopify_item_row>& rows,
-                                                   std::string_view run_id = {});
+                                                   std::string_view run_id);
 
 /// An item linked to a Shopify inventory item, with the quantity to push.
 struct push_row {

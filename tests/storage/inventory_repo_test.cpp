@@ -77,6 +77,22 @@ TEST_CASE("the quantity can only change through movements") {
                          storage::params{other, item->id}),
                   storage::query_error);  // a movement cannot reach another tenant's item
   CHECK(storage::find_item(c, t, "RING-001")->quantity == 5);
+
+  // An imported item starts at Shopify's quantity, and its insert records that as its baseline movement;
+  // a baseline cannot be written any other way.
+  auto imported = c.exec("INSERT INTO inventory_items (tenant_id, sku, title, quantity, last_import_run)"
+                         " VALUES ($1, 'IMP-1', 'Imported', 7, 'run-1'), ($1, 'IMP-2', 'Imported', 0, 'run-1') RETURNING id",
+                         storage::params{t});
+  auto first = imported.int64(0, 0), second = imported.int64(1, 0);
+  CHECK(storage::find_item(c, t, "IMP-1")->quantity == 7);
+  CHECK(movement_sum(c, first) == 7);
+  REQUIRE(storage::item_movements(c, t, first).size() == 1);
+  CHECK(storage::item_movements(c, t, first)[0].kind == "import_baseline");
+  CHECK(storage::item_movements(c, t, second).empty());  // nothing to record at 0
+  CHECK_THROWS_AS(c.exec("INSERT INTO stock_movements (tenant_id, item_id, kind, delta, note) VALUES ($1, $2, 'import_baseline', 3, 'x')",
+                         storage::params{t, second}),
+                  storage::query_error);
+  CHECK(storage::find_item(c, t, "IMP-2")->quantity == 0);
 }
 
 TEST_CASE("adjustments by delta or new count record a movement with note and user") {
@@ -219,8 +235,9 @@ TEST_CASE("items for push are the SKU-linked ones with their quantity") {
   auto other = storage::create_tenant(c, "Bijou");
   storage::create_item(c, t, storage::new_item{"LOCAL-1", "Workshop pendant", "", "300", 2}, std::nullopt);
   storage::upsert_items_from_shopify(c, t, {{"B-2", "Bangle", "", "80", 3, "p", "v", "inv-2"},
-                                            {"A-1", "Anklet", "", "40", 1, "p", "v1", "inv-1"}});
-  storage::upsert_items_from_shopify(c, other, {{"Z-9", "Other tenant", "", "1", 1, "p", "v", "inv-9"}});
+                                            {"A-1", "Anklet", "", "40", 1, "p", "v1", "inv-1"}},
+                                     "run-1");
+  storage::upsert_items_from_shopify(c, other, {{"Z-9", "Other tenant", "", "1", 1, "p", "v", "inv-9"}}, "run-2");
   storage::adjust_stock(c, t, "A-1", {6, std::nullopt, "restock", std::nullopt});
   auto rows = storage::items_for_push(c, t);
   REQUIRE(rows.size() == 2);
@@ -285,4 +302,7 @@ TEST_CASE("two imports of overlapping new SKUs at once: each SKU once, its basel
   CHECK(count.int64(0, 0) == 900);
   CHECK(count.int64(0, 1) == 900);
   CHECK(count.int64(0, 2) == 900 * 5);  // one baseline movement per item, never two
+  auto moved = setup.exec("SELECT count(*), sum(delta) FROM stock_movements WHERE tenant_id = $1", storage::params{t});
+  CHECK(moved.int64(0, 0) == 900);
+  CHECK(moved.int64(0, 1) == 900 * 5);
 }
