@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 struct pg_conn;
@@ -115,7 +116,8 @@ class connection {
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;
 
-  /// Runs one statement with text parameters ($1, $2, ...).
+  /// Runs one statement with text parameters ($1, $2, ...). The first statements of each text are
+  /// prepared on this connection and executed by name from then on (PostgreSQL parses them once).
   result exec(std::string_view sql, const params& p = params{});
   /// Runs several statements without parameters (migrations).
   void exec_script(std::string_view sql);
@@ -126,6 +128,10 @@ class connection {
 
  private:
   pg_conn* conn_ = nullptr;
+  /// Statement names by text and parameter types; bounded, as a text built at run time could differ
+  /// each time (those run unprepared once the bound is reached).
+  std::unordered_map<std::string, std::string> prepared_;
+  std::uint64_t statements_named_ = 0;  // names are never reused (a dropped entry's name stays taken)
 };
 
 /// BEGIN on construction, ROLLBACK on destruction unless commit() was called.

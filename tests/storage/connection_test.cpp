@@ -1,0 +1,53 @@
+// storage::connection on a real PostgreSQL: statements are prepared once per connection and run by
+// name after that, which must never change what they answer.
+#include "storage/pg.hpp"
+#include "tests/support/database.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+using namespace nexsync;
+
+TEST_CASE("a statement run again answers for its new parameters, text and binary alike") {
+  test::database db;
+  storage::connection c{db.url};
+  for (std::int64_t n = 1; n <= 8; ++n) {
+    auto r = c.exec("SELECT $1::bigint * 2, cardinality($2::text[])",
+                    storage::params{n, storage::binary_text_array(std::vector<std::string>(static_cast<std::size_t>(n), "x"))});
+    CHECK(r.int64(0, 0) == 2 * n);
+    CHECK(r.int64(0, 1) == n);
+  }
+  // The same text with text parameters in place of binary ones is another statement, not a misread one.
+  CHECK(c.exec("SELECT cardinality($1::text[])", storage::params{std::string{"{a,b,c}"}}).int64(0, 0) == 3);
+  CHECK(c.exec("SELECT cardinality($1::text[])", storage::params{storage::binary_text_array(std::vector<std::string>{"a"})})
+            .int64(0, 0) == 1);
+}
+
+TEST_CASE("a prepared SELECT of a table whose columns changed fails once, then answers with the new columns") {
+  test::database db;
+  storage::connection c{db.url};
+  c.exec_script("CREATE TABLE shapes (id bigint); INSERT INTO shapes VALUES (1)");
+  CHECK(c.exec("SELECT * FROM shapes").columns() == 1);
+  c.exec_script("ALTER TABLE shapes ADD COLUMN name text DEFAULT 'ring'");
+  CHECK_THROWS_AS(c.exec("SELECT * FROM shapes"), storage::query_error);  // "cached plan must not change result type"
+  auto again = c.exec("SELECT * FROM shapes");
+  REQUIRE(again.columns() == 2);
+  CHECK(again.get(0, 1) == "ring");
+}
+
+TEST_CASE("statements past the bound of prepared ones still run, and a failed one leaves the connection usable") {
+  test::database db;
+  storage::connection c{db.url};
+  for (int i = 0; i < 600; ++i) {
+    auto text = "SELECT " + std::to_string(i) + "::bigint";
+    CHECK(c.exec(text).int64(0, 0) == i);
+  }
+  CHECK(c.exec("SELECT 5::bigint").int64(0, 0) == 5);  // prepared early on, still there
+  CHECK_THROWS_AS(c.exec("SELECT no_such_column FROM pg_class"), storage::query_error);
+  {
+    storage::transaction tx{c};
+    CHECK_THROWS_AS(c.exec("SELECT 1/$1::int", storage::params{std::int64_t{0}}), storage::query_error);
+  }  // rolled back
+  CHECK(c.exec("SELECT 1/$1::int", storage::params{std::int64_t{1}}).int64(0, 0) == 1);
+}
