@@ -30,6 +30,7 @@ boost::asio::awaitable<shopify::graphql_reply> run::call(const shopify::graphql_
 
 boost::asio::awaitable<void> run::record(const std::vector<storage::row_outcome>& outcomes,
                                          const std::vector<std::string>& keys) {
+  if (outcomes.empty()) co_return;  // nothing to add (a push with nothing unchanged; an empty page)
   std::int64_t page_synced = 0, page_skipped = 0;
   std::vector<storage::skip_row> skips;
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
@@ -68,6 +69,11 @@ boost::asio::awaitable<shop_counts> run::counts() {
     log::warn("sync", "record counts unavailable", {{"tenant_id", tenant_id}, {"error", e.what()}});
   }
   co_return out;
+}
+
+void run::total_recorded(std::int64_t n) {
+  total = n;
+  report_progress();
 }
 
 boost::asio::awaitable<void> run::set_total(std::int64_t n) {

@@ -50,6 +50,8 @@ class run {
   boost::asio::awaitable<shop_counts> counts();
   /// Records the expected number of rows, when known.
   boost::asio::awaitable<void> set_total(std::int64_t n);
+  /// The same, for a total the job wrote itself (storage::set_run_total in one of its own pool trips).
+  void total_recorded(std::int64_t n);
   /// Tells the connection (and so the page) how far the run is.
   void report_progress();
 
