@@ -1,14 +1,11 @@
 #pragma once
 // A blocking HTTP/1.1 client for integration tests, with a cookie jar and helpers to sign in.
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include <cctype>
+#include <cstdio>
 #include <map>
 #include <regex>
 #include <string>
@@ -32,41 +29,10 @@ class http_client {
  public:
   http_client(std::string host, unsigned short port) : host_(std::move(host)), port_(port) {}
 
+  /// One request on a fresh connection (tests/support/http_client.cpp: Beast is compiled there once,
+  /// not in every test file that includes this header).
   reply request(const std::string& method, const std::string& target, const std::string& body = {},
-                const std::map<std::string, std::string>& headers = {}) {
-    namespace bhttp = boost::beast::http;
-    boost::asio::io_context io;
-    boost::beast::tcp_stream stream{io};
-    stream.connect({boost::asio::ip::make_address(host_), port_});
-    bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
-    req.set(bhttp::field::host, host_ + ":" + std::to_string(port_));
-    std::string cookie_header;
-    for (auto& [k, v] : cookies) cookie_header += (cookie_header.empty() ? "" : "; ") + k + "=" + v;
-    if (!cookie_header.empty()) req.set(bhttp::field::cookie, cookie_header);
-    for (auto& [k, v] : headers) req.set(k, v);
-    req.body() = body;
-    req.prepare_payload();
-    bhttp::write(stream, req);
-    boost::beast::flat_buffer buffer;
-    bhttp::response_parser<bhttp::string_body> parser;
-    parser.body_limit(64 * 1024 * 1024);
-    bhttp::read(stream, buffer, parser);
-    auto res = parser.release();
-    reply out;
-    out.status = res.result_int();
-    out.body = res.body();
-    for (auto& f : res) {
-      std::string name{f.name_string()};
-      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      std::string value{f.value()};
-      if (name == "set-cookie") remember_cookie(value);
-      auto& slot = out.headers[name];
-      slot += (slot.empty() ? "" : "\n") + value;
-    }
-    boost::beast::error_code ec;
-    stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ec);
-    return out;
-  }
+                const std::map<std::string, std::string>& headers = {});
 
   reply get(const std::string& target) { return request("GET", target); }
 
