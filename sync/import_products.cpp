@@ -7,12 +7,7 @@
 #include <algorithm>
 #include <tuple>
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/multiple_exceptions.hpp>
-
 namespace nexsync::sync {
-
-using namespace boost::asio::experimental::awaitable_operators;
 
 storage::shopify_item_row item_row(std::string_view product_id, std::string_view product_title,
                                    const boost::json::value& v) {
@@ -155,15 +150,7 @@ boost::asio::awaitable<void> import_products_paged(run& r, shop_counts counts) {
     auto writing = write_page(r.env.db, r.tenant_id, std::move(rows), std::to_string(r.run_id));
     if (more) {
       auto fetching = fetch_products_page(r, next_products_page(counts.products, products_seen, budget), budget, cursor);
-      auto both = std::move(writing) && std::move(fetching);
-      std::tuple<std::vector<storage::row_outcome>, shopify::graphql_reply> results;
-      try {
-        results = co_await std::move(both);
-      } catch (const boost::asio::multiple_exceptions& e) {
-        // One failed and the other was canceled because of it: the first is what went wrong, and what
-        // the run records (not "multiple exceptions").
-        std::rethrow_exception(e.first_exception());
-      }
+      auto results = co_await together(std::move(writing), std::move(fetching));
       outcomes = std::move(std::get<0>(results));
       reply = std::move(std::get<1>(results));
     } else {

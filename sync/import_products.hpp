@@ -6,12 +6,19 @@
 #include "storage/inventory_repo.hpp"
 #include "sync/run.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/value.hpp>
 
 #include <chrono>
+#include <exception>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 
 namespace nexsync::sync {
@@ -28,6 +35,23 @@ std::string skip_key(const storage::shopify_item_row& row);
 boost::asio::awaitable<std::vector<storage::row_outcome>> write_page(std::shared_ptr<storage::pool> db, std::int64_t tenant,
                                                                      std::vector<storage::shopify_item_row> rows,
                                                                      std::string run_key);
+
+/// Runs both at once. When one fails the other is cancelled, and the failure that came first is thrown:
+/// not Asio's `&&`, which throws the first in argument order (often the other one's "Operation
+/// canceled") wrapped as "multiple exceptions", hiding what went wrong from the run's record.
+template <class A, class B>
+boost::asio::awaitable<std::tuple<A, B>> together(boost::asio::awaitable<A> a, boost::asio::awaitable<B> b) {
+  namespace asio = boost::asio;
+  auto ex = co_await asio::this_coro::executor;
+  auto group = asio::experimental::make_parallel_group(asio::co_spawn(ex, std::move(a), asio::deferred),
+                                                       asio::co_spawn(ex, std::move(b), asio::deferred));
+  auto done = co_await group.async_wait(asio::experimental::wait_for_one_error(), asio::use_awaitable);
+  const auto& order = std::get<0>(done);  // indexes in the order they completed
+  std::exception_ptr errors[2] = {std::get<1>(done), std::get<3>(done)};
+  for (auto i : order)
+    if (errors[i]) std::rethrow_exception(errors[i]);
+  co_return std::tuple<A, B>{std::move(std::get<2>(done)), std::move(std::get<4>(done))};
+}
 
 /// What the products pages so far said about the budget (extensions.cost) and the catalog.
 struct page_budget {

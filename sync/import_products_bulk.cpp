@@ -6,8 +6,6 @@
 
 #include "log/log.hpp"
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/multiple_exceptions.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -17,7 +15,6 @@
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
-#include <tuple>
 #include <unordered_set>
 #include <unistd.h>
 
@@ -26,7 +23,6 @@ namespace nexsync::sync {
 namespace {
 
 using namespace std::chrono_literals;
-using namespace boost::asio::experimental::awaitable_operators;
 using std::chrono::milliseconds;
 
 constexpr std::size_t page_rows = 250;                        // variants per transaction
@@ -309,14 +305,8 @@ boost::asio::awaitable<bool> import_products_bulk(run& r) {
     if (first.rows.empty()) break;
     auto second = read_page(file, catalog);
     if (!second.rows.empty() && !share_a_sku(first, second)) {
-      auto both = write_page(r.env.db, r.tenant_id, std::move(first.rows), run_key) &&
-                  write_page(r.env.db, r.tenant_id, std::move(second.rows), run_key);
-      std::tuple<std::vector<storage::row_outcome>, std::vector<storage::row_outcome>> outcomes;
-      try {
-        outcomes = co_await std::move(both);
-      } catch (const boost::asio::multiple_exceptions& e) {
-        std::rethrow_exception(e.first_exception());  // the one that failed, not "multiple exceptions"
-      }
+      auto outcomes = co_await together(write_page(r.env.db, r.tenant_id, std::move(first.rows), run_key),
+                                        write_page(r.env.db, r.tenant_id, std::move(second.rows), run_key));
       co_await r.record(std::get<0>(outcomes), first.keys);
       co_await r.record(std::get<1>(outcomes), second.keys);
     } else {
