@@ -48,7 +48,9 @@ struct instance::impl {
   explicit impl(const config::settings& s) : io(static_cast<int>(s.http_threads)), work(io.get_executor()) {
     ctx.settings = s;
     ctx.db = std::make_shared<storage::pool>(s.database_url, static_cast<std::size_t>(s.db_pool_size));
-    ctx.webhook_db = std::make_shared<storage::pool>(s.database_url, static_cast<std::size_t>(s.webhook_db_connections));
+    // The webhook connections run the event insert only: its plan does not depend on the tables' size.
+    ctx.webhook_db = std::make_shared<storage::pool>(s.database_url, static_cast<std::size_t>(s.webhook_db_connections),
+                                                     storage::planning::cached);
     ctx.stats = std::make_shared<metrics>();
     ctx.sync = std::make_shared<sync_services>(ctx, io.get_executor());
     ctx.sync->env->bulk_import_min_products = s.bulk_import_min_products;  // before any job can run

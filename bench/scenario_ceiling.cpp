@@ -128,7 +128,7 @@ boost::json::object run_ceiling(const stack_options& given, const ceiling_option
   so.sim_url.clear();
   stack s{so};
   s.start_database();
-  storage::connection c{s.database_url()};
+  storage::connection c{s.database_url(), storage::planning::cached};  // as the server's webhook connections
   corpus k;
   k.tenant = storage::create_tenant(c, "ceiling");
   for (int i = 0; i < 1024; ++i) k.bodies.push_back(order_created_body(k.shop, 5000000000ULL + static_cast<std::uint64_t>(i), 1001 + static_cast<std::uint64_t>(i), 1 + i % 3));

@@ -36,7 +36,7 @@ std::int64_t result::affected() const {
   return n && *n ? std::stoll(n) : 0;
 }
 
-connection::connection(const std::string& url) {
+connection::connection(const std::string& url, planning plans) {
   conn_ = PQconnectdb(url.c_str());
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string message = PQerrorMessage(conn_);
@@ -46,11 +46,11 @@ connection::connection(const std::string& url) {
   }
   // Server notices ("relation already exists, skipping") are not errors; keep them out of stderr.
   PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
-  // Our statements are planned at each execution (parsed once, see exec), and so are the plans
+  // By default our statements are planned at each execution (parsed once, see exec), and so are the plans
   // PostgreSQL caches for trigger functions and foreign-key checks. Cached while a table was small, they
   // would stay sequential scans as it grows: the stock-movement trigger's UPDATE took 1.4 ms a row in the
   // first 8k-variant import into a fresh database (bench --pg-statements), replanned it uses the index.
-  exec("SET plan_cache_mode = force_custom_plan");
+  if (plans == planning::each_execution) exec("SET plan_cache_mode = force_custom_plan");
 }
 
 connection::~connection() {

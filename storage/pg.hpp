@@ -107,11 +107,22 @@ class result {
   std::shared_ptr<pg_result> r_;
 };
 
+/// How PostgreSQL plans this connection's prepared statements (and the trigger and foreign-key
+/// statements they cause).
+enum class planning {
+  /// At every execution: a plan cached while a table was small would stay a sequential scan as it grows.
+  each_execution,
+  /// Cached after a few executions (PostgreSQL's default): only for connections whose statements have
+  /// one sensible plan whatever the tables hold (the webhook insert: an arbiter unique index, a
+  /// primary-key foreign-key check). Planning was ~15% of the webhook insert's cost (bench ceiling).
+  cached,
+};
+
 /// One libpq connection.
 class connection {
  public:
   /// Connects (throws unavailable on failure).
-  explicit connection(const std::string& url);
+  explicit connection(const std::string& url, planning plans = planning::each_execution);
   ~connection();
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;

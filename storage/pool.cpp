@@ -6,7 +6,7 @@
 
 namespace nexsync::storage {
 
-pool::pool(std::string url, std::size_t size) : url_(std::move(url)) {
+pool::pool(std::string url, std::size_t size, planning plans) : url_(std::move(url)), plans_(plans) {
   threads_.reserve(size);
   for (std::size_t i = 0; i < size; ++i) threads_.emplace_back([this] { work(); });
 }
@@ -56,7 +56,7 @@ void pool::work() {
     if (!conn || !conn->ok()) {
       conn.reset();
       try {
-        conn = std::make_unique<connection>(url_);
+        conn = std::make_unique<connection>(url_, plans_);
       } catch (...) {
         ++failed_connects_;
         connect_error = std::current_exception();

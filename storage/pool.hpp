@@ -35,7 +35,7 @@ struct pool_stats {
 /// The connection pool; see the file comment.
 class pool {
  public:
-  pool(std::string url, std::size_t size);
+  pool(std::string url, std::size_t size, planning plans = planning::each_execution);
   ~pool();
   pool(const pool&) = delete;
   pool& operator=(const pool&) = delete;
@@ -92,6 +92,7 @@ class pool {
   void work();
 
   std::string url_;
+  planning plans_;
   mutable std::mutex mutex_;
   std::condition_variable ready_;
   std::deque<job> queue_;

@@ -51,3 +51,11 @@ TEST_CASE("statements past the bound of prepared ones still run, and a failed on
   }  // rolled back
   CHECK(c.exec("SELECT 1/$1::int", storage::params{std::int64_t{1}}).int64(0, 0) == 1);
 }
+
+TEST_CASE("a connection plans every execution unless asked to keep PostgreSQL's cached plans") {
+  test::database db;
+  storage::connection each{db.url};
+  CHECK(each.exec("SHOW plan_cache_mode").get(0, 0) == "force_custom_plan");
+  storage::connection cached{db.url, storage::planning::cached};
+  CHECK(cached.exec("SHOW plan_cache_mode").get(0, 0) == "auto");
+}

@@ -80,3 +80,25 @@ TEST_CASE("insert_events reports ids already stored and ids repeated in the batc
   CHECK(rows.get(1, 0) == "wh-new");
   CHECK(rows.get(1, 1) == "{\"a\":1}");  // the first of the batch's copies is the one stored
 }
+
+TEST_CASE("insert_events answers rightly once PostgreSQL runs it from a cached plan", "[storage][webhooks]") {
+  test::database db;
+  storage::connection c{db.url, storage::planning::cached};  // as the server's webhook connections
+  auto tenant = storage::create_tenant(c, "Acme");
+  // PostgreSQL plans the first five executions one by one, then may keep a generic plan: batches of
+  // every size, new and repeated ids, on both sides of that switch.
+  int stored = 0;
+  for (int round = 0; round < 10; ++round) {
+    std::vector<storage::new_webhook_event> batch;
+    for (int i = 0; i <= round; ++i) batch.push_back(event(tenant, "wh-" + std::to_string(round) + "-" + std::to_string(i), "{}"));
+    if (round > 0) batch.push_back(event(tenant, "wh-0-0", "{}"));  // stored in round 0
+    auto out = storage::insert_events(c, batch);
+    REQUIRE(out.size() == batch.size());
+    for (int i = 0; i <= round; ++i) {
+      CHECK(out[static_cast<std::size_t>(i)].is_new);
+      ++stored;
+    }
+    if (round > 0) CHECK_FALSE(out.back().is_new);
+  }
+  CHECK(c.exec("SELECT count(*) FROM webhook_events").int64(0, 0) == stored);
+}
