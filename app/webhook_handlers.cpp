@@ -5,12 +5,12 @@
 #include "crypto/encoding.hpp"
 #include "log/log.hpp"
 #include "shopify/shop_domain.hpp"
+#include "shopify/webhook_body.hpp"
 #include "shopify/webhook_signature.hpp"
 #include "storage/customers_repo.hpp"
 #include "storage/integrations_repo.hpp"
 
-#include <boost/json.hpp>
-#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/object.hpp>
 
 #include <array>
 #include <cstring>
@@ -102,63 +102,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string string_field(const boost::json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  if (it == o.end()) return {};
-  if (it->value().is_string()) return std::string{it->value().get_string()};
-  if (it->value().is_int64()) return std::to_string(it->value().get_int64());
-  if (it->value().is_uint64()) return std::to_string(it->value().get_uint64());
-  return {};
-}
-
-// The myshopify.com domain the signed body names, if it names one: compliance payloads carry
-// shop_domain, app/uninstalled the Shop resource, orders their status page URL. Only the body is signed.
-std::string body_shop_domain(const boost::json::object& body) {
-  for (auto key : {"shop_domain", "myshopify_domain"}) {
-    auto d = string_field(body, key);
-    if (!d.empty()) return lower(d);
-  }
-  auto url = string_field(body, "order_status_url");
-  auto scheme = url.find("://");
-  if (scheme == std::string::npos) return {};
-  auto host = url.substr(scheme + 3);
-  host = host.substr(0, host.find_first_of("/:?#"));
-  host = lower(host);
-  return shopify::is_valid_shop_domain(host) ? host : std::string{};
-}
-
-// What the handler needs from a body: one parse into a buffer of this frame, dropped whole (no
-// allocation per JSON node; the DOM does not outlive this call).
-struct body_facts {
-  bool is_object = false;
-  std::string problem;         ///< why the body is unusable (is_object false)
-  std::string named_shop;      ///< the myshopify.com domain the body names, if any
-  std::string customer_id;     ///< customers/redact: the customer to erase
-  std::string customer_email;
-};
-
-body_facts read_body(std::string_view body) {
-  unsigned char buffer[32768];
-  boost::json::monotonic_resource arena{buffer, sizeof buffer};
-  boost::system::error_code ec;
-  auto doc = boost::json::parse(body, ec, &arena);
-  body_facts f;
-  if (ec) {
-    f.problem = "malformed JSON body: " + ec.message();
-  } else if (!doc.is_object()) {
-    f.problem = "the body is not a JSON object";
-  } else {
-    auto& o = doc.get_object();
-    f.is_object = true;
-    f.named_shop = body_shop_domain(o);
-    if (auto it = o.find("customer"); it != o.end() && it->value().is_object()) {
-      f.customer_id = string_field(it->value().get_object(), "id");
-      f.customer_email = string_field(it->value().get_object(), "email");
-    }
-  }
-  return f;
-}
-
 boost::asio::awaitable<http::response> receive(context& ctx, http::request& req) {
   // 1. The signature of the raw body, before anything is parsed.
   auto hmac = req.header("X-Shopify-Hmac-Sha256");
@@ -185,7 +128,7 @@ boost::asio::awaitable<http::response> receive(context& ctx, http::request& req)
   ev.shop_domain = lower(*shop);
 
   // 3. The body: malformed JSON is kept as a failed event (Shopify would otherwise retry for hours).
-  auto body = read_body(req.body);
+  auto body = shopify::read_webhook_body(req.body);
   if (!body.is_object) {
     ev.status = "failed";
     ev.reason = body.problem;
