@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <charconv>
+#include <vector>
 
 namespace nexsync::storage {
 
@@ -57,17 +58,8 @@ connection::~connection() {
   if (conn_) PQfinish(conn_);
 }
 
-bool connection::ok() const { return conn_ && PQstatus(conn_) == CONNECTION_OK; }
+bool connection::ok() const { return conn_ && !broken_ && PQstatus(conn_) == CONNECTION_OK; }
 
-relaxed_durability::relaxed_durability(connection& c) : c_(c) { c_.exec("SET synchronous_commit = off"); }
-
-relaxed_durability::~relaxed_durability() {
-  try {
-    c_.exec("RESET synchronous_commit");
-  } catch (...) {
-    // A broken connection is replaced by the pool; a fresh one has the default again.
-  }
-}
 
 void append_array_element(std::string& literal, std::string_view value) {
   if (literal.size() > 1) literal.push_back(',');
@@ -162,6 +154,72 @@ std::string prepared_key(std::string_view sql, const std::vector<Oid>& types) {
 
 }  // namespace
 
+pg_conn* connection::raw() {
+  settle_durability();
+  return conn_;
+}
+
+namespace {
+constexpr const char* relax_sql = "SET synchronous_commit = off";
+constexpr const char* reset_sql = "RESET synchronous_commit";
+}  // namespace
+
+void connection::settle_durability() {
+  if (relaxed_wanted_ == relaxed_now_) return;
+  pg_result* r = PQexec(conn_, relaxed_wanted_ ? relax_sql : reset_sql);
+  if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
+    broken_ = true;  // the session's durability is unknown: the pool replaces the connection
+    if (r) PQclear(r);
+    throw unavailable("database connection lost: " + std::string{PQerrorMessage(conn_)});
+  }
+  PQclear(r);
+  relaxed_now_ = relaxed_wanted_;
+}
+
+// A failure here other than the statement's own leaves the pipeline in an unknown state, so the
+// connection is marked broken (the pool opens a new one, whose session has the defaults again).
+pg_result* connection::exec_after_setting(const char* setting, const std::function<int()>& send_statement) {
+  auto lost = [this]() -> unavailable {
+    broken_ = true;
+    return unavailable("database connection lost: " + std::string{PQerrorMessage(conn_)});
+  };
+  if (PQenterPipelineMode(conn_) != 1) throw lost();
+  if (PQsendQueryParams(conn_, setting, 0, nullptr, nullptr, nullptr, nullptr, 0) != 1 || send_statement() != 1 ||
+      PQpipelineSync(conn_) != 1)
+    throw lost();
+  // The setting's result, then the statement's (PGRES_PIPELINE_ABORTED if the setting failed), each
+  // followed by a null, then the Sync.
+  std::vector<pg_result*> results;
+  for (int nulls = 0; nulls < 3;) {
+    pg_result* r = PQgetResult(conn_);
+    if (!r) {
+      ++nulls;
+      continue;
+    }
+    nulls = 0;
+    if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+      PQclear(r);
+      break;
+    }
+    results.push_back(r);
+  }
+  bool complete = results.size() == 2 && PQexitPipelineMode(conn_) == 1;
+  if (!complete) {
+    for (auto* r : results) PQclear(r);
+    throw lost();
+  }
+  if (PQresultStatus(results[0]) != PGRES_COMMAND_OK) {
+    PQclear(results[1]);
+    fail(conn_, results[0]);
+  }
+  PQclear(results[0]);
+  return results[1];
+}
+
+relaxed_durability::relaxed_durability(connection& c) : c_(c) { c_.relaxed_wanted_ = true; }
+
+relaxed_durability::~relaxed_durability() { c_.relaxed_wanted_ = false; }
+
 result connection::exec(std::string_view sql, const params& p) {
   std::vector<const char*> values;
   values.reserve(p.values().size());
@@ -198,10 +256,18 @@ result connection::exec(std::string_view sql, const params& p) {
     it = prepared_.emplace(std::move(key), std::move(name)).first;
   }
   pg_result* r = nullptr;
-  if (it != prepared_.end()) {
+  std::string text{it == prepared_.end() ? sql : std::string_view{}};
+  if (relaxed_wanted_ != relaxed_now_) {
+    auto send = [&]() {
+      if (it != prepared_.end())
+        return PQsendQueryPrepared(conn_, it->second.c_str(), count, values.data(), length_list, format_list, 0);
+      return PQsendQueryParams(conn_, text.c_str(), count, type_list, values.data(), length_list, format_list, 0);
+    };
+    r = exec_after_setting(relaxed_wanted_ ? relax_sql : reset_sql, send);
+    if (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK) relaxed_now_ = relaxed_wanted_;
+  } else if (it != prepared_.end()) {
     r = PQexecPrepared(conn_, it->second.c_str(), count, values.data(), length_list, format_list, 0);
   } else {
-    std::string text{sql};
     r = PQexecParams(conn_, text.c_str(), count, type_list, values.data(), length_list, format_list, 0);
   }
   auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
@@ -215,6 +281,7 @@ result connection::exec(std::string_view sql, const params& p) {
 }
 
 void connection::exec_script(std::string_view sql) {
+  settle_durability();  // a script may hold several statements: the change goes on its own
   std::string text{sql};
   pg_result* r = PQexec(conn_, text.c_str());
   auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;

@@ -59,3 +59,55 @@ TEST_CASE("a connection plans every execution unless asked to keep PostgreSQL's 
   storage::connection cached{db.url, storage::planning::cached};
   CHECK(cached.exec("SHOW plan_cache_mode").get(0, 0) == "auto");
 }
+
+TEST_CASE("relaxed durability holds for the statements in its scope and no longer") {
+  test::database db;
+  storage::connection c{db.url};
+  auto setting = [&c] { return c.exec("SHOW synchronous_commit").get(0, 0); };
+  CHECK(setting() == "on");
+  {
+    storage::relaxed_durability relaxed{c};
+    CHECK(setting() == "off");  // sent together with this statement
+    CHECK(setting() == "off");
+  }
+  CHECK(setting() == "on");  // reset together with the first statement after the scope
+
+  // A statement that fails takes the change back with it; the next one carries it again.
+  {
+    storage::relaxed_durability relaxed{c};
+    CHECK_THROWS_AS(c.exec("SELECT 1 / $1::int", storage::params{0}), storage::query_error);
+    CHECK(setting() == "off");
+  }
+  {
+    storage::relaxed_durability relaxed{c};  // a scope right after another: nothing to change
+    CHECK(setting() == "off");
+  }
+  // A script (several statements) gets the change on its own, before it runs.
+  c.exec_script("BEGIN");
+  CHECK(setting() == "on");
+  c.exec_script("COMMIT");
+  {
+    storage::relaxed_durability relaxed{c};
+    c.exec_script("CREATE TABLE notes (id int)");
+    CHECK(setting() == "off");
+  }
+  CHECK(c.raw() != nullptr);  // the raw handle (COPY) is handed out with the default restored
+  CHECK(c.exec("SELECT current_setting('synchronous_commit')").get(0, 0) == "on");
+}
+
+TEST_CASE("a relaxed write commits, and one that fails leaves nothing behind") {
+  test::database db;
+  storage::connection c{db.url};
+  c.exec_script("CREATE TABLE marks (id int PRIMARY KEY)");
+  {
+    storage::relaxed_durability relaxed{c};
+    CHECK(c.exec("INSERT INTO marks VALUES (1)").affected() == 1);
+  }
+  {
+    storage::relaxed_durability relaxed{c};
+    CHECK_THROWS_AS(c.exec("INSERT INTO marks VALUES (1)"), storage::query_error);  // unique violation
+  }
+  storage::connection other{db.url};
+  CHECK(other.exec("SELECT count(*) FROM marks").int64(0, 0) == 1);
+  CHECK(c.exec("SHOW synchronous_commit").get(0, 0) == "on");
+}
