@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
 #include <vector>
 
@@ -176,19 +177,18 @@ void connection::settle_durability() {
   relaxed_now_ = relaxed_wanted_;
 }
 
-// A failure here other than the statement's own leaves the pipeline in an unknown state, so the
+// A failure here other than a statement's own leaves the pipeline in an unknown state, so the
 // connection is marked broken (the pool opens a new one, whose session has the defaults again).
-pg_result* connection::exec_after_setting(const char* setting, const std::function<int()>& send_statement) {
+std::vector<pg_result*> connection::pipeline(const std::vector<std::function<int()>>& sends) {
   auto lost = [this]() -> unavailable {
     broken_ = true;
     return unavailable("database connection lost: " + std::string{PQerrorMessage(conn_)});
   };
   if (PQenterPipelineMode(conn_) != 1) throw lost();
-  if (PQsendQueryParams(conn_, setting, 0, nullptr, nullptr, nullptr, nullptr, 0) != 1 || send_statement() != 1 ||
-      PQpipelineSync(conn_) != 1)
-    throw lost();
-  // The setting's result, then the statement's (PGRES_PIPELINE_ABORTED if the setting failed), each
-  // followed by a null, then the Sync.
+  for (auto& send : sends)
+    if (send() != 1) throw lost();
+  if (PQpipelineSync(conn_) != 1) throw lost();
+  // Each message's result (PGRES_PIPELINE_ABORTED after a failed one), each followed by a null, then the Sync.
   std::vector<pg_result*> results;
   for (int nulls = 0; nulls < 3;) {
     pg_result* r = PQgetResult(conn_);
@@ -203,17 +203,11 @@ pg_result* connection::exec_after_setting(const char* setting, const std::functi
     }
     results.push_back(r);
   }
-  bool complete = results.size() == 2 && PQexitPipelineMode(conn_) == 1;
-  if (!complete) {
+  if (results.size() != sends.size() || PQexitPipelineMode(conn_) != 1) {
     for (auto* r : results) PQclear(r);
     throw lost();
   }
-  if (PQresultStatus(results[0]) != PGRES_COMMAND_OK) {
-    PQclear(results[1]);
-    fail(conn_, results[0]);
-  }
-  PQclear(results[0]);
-  return results[1];
+  return results;
 }
 
 relaxed_durability::relaxed_durability(connection& c) : c_(c) { c_.relaxed_wanted_ = true; }
@@ -247,34 +241,49 @@ result connection::exec(std::string_view sql, const params& p) {
   // prepared the first time and executed by name after that.
   auto key = prepared_key(sql, types);
   auto it = prepared_.find(key);
-  if (it == prepared_.end() && prepared_.size() < max_prepared) {
-    std::string name = "s" + std::to_string(++statements_named_);
-    std::string text{sql};
-    pg_result* made = PQprepare(conn_, name.c_str(), text.c_str(), count, type_list);
-    if (!made || PQresultStatus(made) != PGRES_COMMAND_OK) fail(conn_, made);
-    PQclear(made);
-    it = prepared_.emplace(std::move(key), std::move(name)).first;
-  }
+  std::string text{sql};
+  std::string new_name;  // set when this execution prepares the text
+  if (it == prepared_.end() && prepared_.size() < max_prepared) new_name = "s" + std::to_string(++statements_named_);
+  const std::string* name = it != prepared_.end() ? &it->second : new_name.empty() ? nullptr : &new_name;
+  const char* setting = relaxed_wanted_ == relaxed_now_ ? nullptr : relaxed_wanted_ ? relax_sql : reset_sql;
+  auto execute = [&]() {
+    if (name) return PQsendQueryPrepared(conn_, name->c_str(), count, values.data(), length_list, format_list, 0);
+    return PQsendQueryParams(conn_, text.c_str(), count, type_list, values.data(), length_list, format_list, 0);
+  };
   pg_result* r = nullptr;
-  std::string text{it == prepared_.end() ? sql : std::string_view{}};
-  if (relaxed_wanted_ != relaxed_now_) {
-    auto send = [&]() {
-      if (it != prepared_.end())
-        return PQsendQueryPrepared(conn_, it->second.c_str(), count, values.data(), length_list, format_list, 0);
-      return PQsendQueryParams(conn_, text.c_str(), count, type_list, values.data(), length_list, format_list, 0);
-    };
-    r = exec_after_setting(relaxed_wanted_ ? relax_sql : reset_sql, send);
-    if (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK) relaxed_now_ = relaxed_wanted_;
-  } else if (it != prepared_.end()) {
-    r = PQexecPrepared(conn_, it->second.c_str(), count, values.data(), length_list, format_list, 0);
+  if (!setting && new_name.empty()) {
+    r = name ? PQexecPrepared(conn_, name->c_str(), count, values.data(), length_list, format_list, 0)
+             : PQexecParams(conn_, text.c_str(), count, type_list, values.data(), length_list, format_list, 0);
   } else {
-    r = PQexecParams(conn_, text.c_str(), count, type_list, values.data(), length_list, format_list, 0);
+    // What the statement needs first (a durability change, its preparation) travels in the same round
+    // trip, in one implicit transaction: if any part fails, the rest is skipped and the setting undone.
+    std::vector<std::function<int()>> sends;
+    if (setting) sends.push_back([&] { return PQsendQueryParams(conn_, setting, 0, nullptr, nullptr, nullptr, nullptr, 0); });
+    if (!new_name.empty()) sends.push_back([&] { return PQsendPrepare(conn_, new_name.c_str(), text.c_str(), count, type_list); });
+    sends.push_back(execute);
+    auto results = pipeline(sends);
+    r = results.back();
+    results.pop_back();
+    auto first_failed = std::find_if(results.begin(), results.end(), [](pg_result* x) { return PQresultStatus(x) != PGRES_COMMAND_OK; });
+    if (first_failed != results.end()) {
+      auto failed = *first_failed;
+      for (auto* x : results)
+        if (x != failed) PQclear(x);
+      PQclear(r);
+      fail(conn_, failed);
+    }
+    for (auto* x : results) PQclear(x);
+    // A statement prepared stays prepared even when its execution fails (a session object, not undone).
+    if (!new_name.empty()) it = prepared_.emplace(std::move(key), std::move(new_name)).first;
+    if (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK) relaxed_now_ = relaxed_wanted_;
   }
   auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     // A table's columns changed under a prepared SELECT (a migration meanwhile): prepare it again next time.
     const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
-    if (it != prepared_.end() && state && std::string_view{state} == "0A000") prepared_.erase(it);
+    // 26000: the prepared statement is gone (never expected; prepare it again rather than fail for good).
+    if (it != prepared_.end() && state && (std::string_view{state} == "0A000" || std::string_view{state} == "26000"))
+      prepared_.erase(it);
     fail(conn_, r);
   }
   return result{r};

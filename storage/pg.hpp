@@ -142,9 +142,9 @@ class connection {
   friend class relaxed_durability;
   /// Sends the durability change relaxed_durability asked for, if any, on its own.
   void settle_durability();
-  /// Runs the setting and then the statement that send_statement queues, in one round trip and one
-  /// implicit transaction: the setting only holds if the statement succeeds.
-  pg_result* exec_after_setting(const char* setting, const std::function<int()>& send_statement);
+  /// Queues each message (libpq pipeline mode), then one Sync: one round trip, one implicit transaction.
+  /// Returns one result per message (the caller clears them).
+  std::vector<pg_result*> pipeline(const std::vector<std::function<int()>>& sends);
 
   pg_conn* conn_ = nullptr;
   bool broken_ = false;

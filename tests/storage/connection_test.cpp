@@ -111,3 +111,21 @@ TEST_CASE("a relaxed write commits, and one that fails leaves nothing behind") {
   CHECK(other.exec("SELECT count(*) FROM marks").int64(0, 0) == 1);
   CHECK(c.exec("SHOW synchronous_commit").get(0, 0) == "on");
 }
+
+TEST_CASE("a statement's first execution prepares it; a failure there loses neither the statement nor the connection") {
+  test::database db;
+  storage::connection c{db.url};
+  // The preparation and the execution travel together: an execution that fails leaves the statement prepared.
+  CHECK_THROWS_AS(c.exec("SELECT 10 / $1::int", storage::params{0}), storage::query_error);
+  CHECK(c.exec("SELECT 10 / $1::int", storage::params{5}).int64(0, 0) == 2);
+  // A text that cannot be prepared is refused, is not remembered, and changes nothing else.
+  {
+    storage::relaxed_durability relaxed{c};
+    CHECK_THROWS_AS(c.exec("SELEC 1"), storage::query_error);
+    CHECK_THROWS_AS(c.exec("SELEC 1"), storage::query_error);
+    CHECK(c.exec("SHOW synchronous_commit").get(0, 0) == "off");
+  }
+  CHECK(c.exec("SELECT 10 / $1::int", storage::params{2}).int64(0, 0) == 5);
+  CHECK(c.exec("SHOW synchronous_commit").get(0, 0) == "on");
+  CHECK(c.ok());
+}
