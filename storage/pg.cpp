@@ -241,9 +241,9 @@ result connection::exec(std::string_view sql, const params& p) {
   // prepared the first time and executed by name after that.
   auto key = prepared_key(sql, types);
   auto it = prepared_.find(key);
-  std::string text{sql};
   std::string new_name;  // set when this execution prepares the text
   if (it == prepared_.end() && prepared_.size() < max_prepared) new_name = "s" + std::to_string(++statements_named_);
+  std::string text{it == prepared_.end() ? sql : std::string_view{}};  // libpq wants it NUL-terminated; known ones go by name
   const std::string* name = it != prepared_.end() ? &it->second : new_name.empty() ? nullptr : &new_name;
   const char* setting = relaxed_wanted_ == relaxed_now_ ? nullptr : relaxed_wanted_ ? relax_sql : reset_sql;
   auto execute = [&]() {
