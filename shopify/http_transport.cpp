@@ -38,8 +38,10 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-// One open connection to one host: plain or TLS, with its read buffer.
+// One open connection to one host: plain or TLS, with its read buffer. Beast reads at most the buffer's
+// free capacity (512 bytes when empty), so a 100 KB GraphQL page took 200 reads; it reads 64 KB at most.
 struct connection {
+  connection() { buffer.reserve(64 * 1024); }
   std::unique_ptr<beast::tcp_stream> plain;
   std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> secure;
   beast::flat_buffer buffer;
