@@ -346,7 +346,7 @@ std::vector<row_outcome> upsert_items_from_shopify(connection& c, std::int64_t t
   }
   if (run_id.empty()) throw std::invalid_argument("upsert_items_from_shopify: the import run's id is required");
   auto run = param{std::string{run_id}};
-  transaction tx{c};
+  transaction tx{c, begin_with_cached_plans};  // the import refreshes statistics as the table grows
   // Set-based first; if a statement refuses the page (a row PostgreSQL rejects) or a concurrent writer
   // interferes, the page is redone row by row so every other row still lands.
   bool done = false;

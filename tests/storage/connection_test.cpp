@@ -60,6 +60,23 @@ TEST_CASE("a connection plans every execution unless asked to keep PostgreSQL's 
   CHECK(cached.exec("SHOW plan_cache_mode").get(0, 0) == "auto");
 }
 
+TEST_CASE("a transaction can keep PostgreSQL's cached plans for its own statements only") {
+  test::database db;
+  storage::connection c{db.url};
+  auto mode = [&c] { return c.exec("SHOW plan_cache_mode").get(0, 0); };
+  {
+    storage::transaction tx{c, storage::begin_with_cached_plans};
+    CHECK(mode() == "auto");
+    tx.commit();
+  }
+  CHECK(mode() == "force_custom_plan");
+  {
+    storage::transaction tx{c, storage::begin_with_cached_plans};
+    CHECK(mode() == "auto");
+  }  // rolled back
+  CHECK(mode() == "force_custom_plan");
+}
+
 
 namespace {
 // The test server may run with synchronous_commit off (scripts/pg's fast mode): these sessions start
