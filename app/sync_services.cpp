@@ -72,10 +72,9 @@ sync_services::sync_services(context& ctx, boost::asio::any_io_executor executor
                                         reconciler_tick);
   // A stored order webhook nudges its shop's connection, which applies it behind any running job.
   if (!ctx.webhooks) ctx.webhooks = make_webhook_ingest(ctx.webhook_db ? ctx.webhook_db : ctx.db, ctx.settings.webhook_db_connections);
-  ctx.webhooks->set_after_commit([r = registry](std::int64_t tenant_id, const std::string& shop, const std::string& topic,
-                                                std::int64_t event_id) {
-    if (topic != "orders/create" && topic != "orders/paid") return;
-    caf::anon_send(r, actors::sync_atom_v, tenant_id, shop, webhook_request(event_id));
+  ctx.webhooks->set_after_commit([r = registry](const std::vector<webhook_ingest::committed_event>& events) {
+    for (auto& n : order_nudges(events))
+      caf::anon_send(r, actors::sync_atom_v, n.tenant_id, n.shop_domain, webhook_request(n.latest_event_id));
   });
 }
 

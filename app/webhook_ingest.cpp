@@ -2,6 +2,8 @@
 
 #include "log/log.hpp"
 
+#include <algorithm>
+
 namespace nexsync::app {
 
 webhook_ingest::webhook_ingest(std::shared_ptr<storage::pool> db, std::size_t max_batch, std::size_t max_waiting,
@@ -74,13 +76,14 @@ void webhook_ingest::finish_batch(std::vector<completion> done, const std::vecto
     hook = hook_;
   }
   if (!e && hook) {
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      if (!results[i].is_new || results[i].status != "received") continue;
-      try {
-        hook(results[i].tenant_id, rows[i].shop_domain, rows[i].topic, results[i].id);
-      } catch (const std::exception& x) {
-        log::warn("webhooks", "after-commit hook threw", {{"event_id", results[i].id}, {"error", x.what()}});
-      }
+    std::vector<committed_event> fresh;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      if (results[i].is_new && results[i].status == "received")
+        fresh.push_back({results[i].tenant_id, rows[i].shop_domain, rows[i].topic, results[i].id});
+    try {
+      if (!fresh.empty()) hook(fresh);
+    } catch (const std::exception& x) {
+      log::warn("webhooks", "after-commit hook threw", {{"events", static_cast<std::int64_t>(fresh.size())}, {"error", x.what()}});
     }
   }
   // Handlers are woken after the hook ran, so whatever the hook forwards is on its way before the 2xx.
@@ -88,6 +91,19 @@ void webhook_ingest::finish_batch(std::vector<completion> done, const std::vecto
   std::unique_lock lock{mutex_};
   --in_flight_;
   if (may_start_locked()) start_batch_locked(lock);  // what accumulated meanwhile goes as the next batch
+}
+
+std::vector<order_nudge> order_nudges(const std::vector<webhook_ingest::committed_event>& events) {
+  std::vector<order_nudge> out;  // a batch names a few shops: a linear search beats a map
+  for (auto& e : events) {
+    if (e.topic != "orders/create" && e.topic != "orders/paid") continue;
+    auto same = [&e](const order_nudge& n) { return n.tenant_id == e.tenant_id && n.shop_domain == e.shop_domain; };
+    if (auto it = std::find_if(out.begin(), out.end(), same); it != out.end())
+      it->latest_event_id = std::max(it->latest_event_id, e.event_id);
+    else
+      out.push_back({e.tenant_id, std::string{e.shop_domain}, e.event_id});
+  }
+  return out;
 }
 
 }  // namespace nexsync::app

@@ -22,6 +22,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace nexsync::app {
 
@@ -36,10 +38,16 @@ class webhook_ingest : public std::enable_shared_from_this<webhook_ingest> {
   /// Waiting events that start a batch beside one in flight (fewer wait for it to finish).
   static constexpr std::size_t parallel_batch_rows = 64;
 
-  /// Called on a pool thread after a batch committed, once per NEW event still `received`;
-  /// must not block (forward a message and return).
-  using after_commit_hook =
-      std::function<void(std::int64_t tenant_id, const std::string& shop_domain, const std::string& topic, std::int64_t event_id)>;
+  /// A NEW event of a committed batch, still `received` (the views live as long as the hook's call).
+  struct committed_event {
+    std::int64_t tenant_id = 0;
+    std::string_view shop_domain;
+    std::string_view topic;
+    std::int64_t event_id = 0;
+  };
+  /// Called on a pool thread after a batch committed, once with the batch's new `received` events (not
+  /// called when there are none); must not block (forward messages and return).
+  using after_commit_hook = std::function<void(const std::vector<committed_event>& events)>;
 
   webhook_ingest(std::shared_ptr<storage::pool> db, std::size_t max_batch = 500, std::size_t max_waiting = 10000,
                  std::size_t max_in_flight = 2);
@@ -95,6 +103,18 @@ class webhook_ingest : public std::enable_shared_from_this<webhook_ingest> {
   std::atomic<std::uint64_t> statements_{0};
   std::atomic<std::uint64_t> submitted_{0};
 };
+
+/// A shop whose connection should apply new order events, and the latest of them.
+struct order_nudge {
+  std::int64_t tenant_id = 0;
+  std::string shop_domain;
+  std::int64_t latest_event_id = 0;
+};
+
+/// One nudge per shop with new orders/create or orders/paid events in a batch, in first-seen order: the
+/// shop's queued webhook run applies every event stored before it starts, so one message per shop and
+/// batch is enough (one per event cost a CAF hop each, 11% of the server's CPU under load).
+std::vector<order_nudge> order_nudges(const std::vector<webhook_ingest::committed_event>& events);
 
 /// The server's batcher on its own connections: one batch in flight per connection.
 inline std::shared_ptr<webhook_ingest> make_webhook_ingest(std::shared_ptr<storage::pool> db, std::int64_t connections) {

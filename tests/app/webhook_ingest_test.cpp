@@ -58,9 +58,10 @@ TEST_CASE("webhooks: a signed order is stored once, bound to the shop's tenant, 
   auto& ingest = *app.server->services().webhooks;
   std::mutex m;
   std::vector<std::tuple<std::int64_t, std::string, std::string, std::int64_t>> forwarded;
-  ingest.set_after_commit([&](std::int64_t t, const std::string& shop, const std::string& topic, std::int64_t id) {
+  ingest.set_after_commit([&](const std::vector<app::webhook_ingest::committed_event>& events) {
     std::lock_guard lock{m};
-    forwarded.emplace_back(t, shop, topic, id);
+    for (auto& e : events)
+      forwarded.emplace_back(e.tenant_id, std::string{e.shop_domain}, std::string{e.topic}, e.event_id);
   });
   auto body = order_payload("acme.myshopify.com", 1001);
 
@@ -305,4 +306,23 @@ TEST_CASE("webhooks: app/uninstalled disconnects the shop, customers/redact eras
     auto order = order_payload("acme.myshopify.com", 3);
     CHECK(deliver(app, order, shopify_headers(order, "acme.myshopify.com", "wh-late")).status == 401);
   }
+}
+
+TEST_CASE("webhooks: a committed batch nudges each shop with new orders once, with its latest event") {
+  using ev = app::webhook_ingest::committed_event;
+  std::vector<ev> batch{{1, "acme.myshopify.com", "orders/create", 10},
+                        {2, "bijoux.myshopify.com", "orders/paid", 11},
+                        {1, "acme.myshopify.com", "orders/create", 13},
+                        {1, "acme.myshopify.com", "customers/redact", 14},
+                        {3, "clay.myshopify.com", "app/uninstalled", 15},
+                        {1, "acme.myshopify.com", "orders/paid", 12}};
+  auto nudges = app::order_nudges(batch);
+  REQUIRE(nudges.size() == 2);
+  CHECK(nudges[0].tenant_id == 1);
+  CHECK(nudges[0].shop_domain == "acme.myshopify.com");
+  CHECK(nudges[0].latest_event_id == 13);
+  CHECK(nudges[1].tenant_id == 2);
+  CHECK(nudges[1].shop_domain == "bijoux.myshopify.com");
+  CHECK(nudges[1].latest_event_id == 11);
+  CHECK(app::order_nudges({{3, "clay.myshopify.com", "app/uninstalled", 15}}).empty());
 }
