@@ -175,8 +175,9 @@ class relaxed_durability {
 };
 
 /// A transaction's begin that uses PostgreSQL's plan cache (planning::cached) on any connection. For
-/// page writes that ANALYZE as their tables grow (which replans what was cached): their foreign-key
-/// checks run one planned SELECT per row, and planning each one anew was 40% of an import's cost.
+/// writes whose plans do not depend on the tables' size, or that ANALYZE as their tables grow (which
+/// replans what was cached): their foreign-key checks run one planned SELECT per row, and planning
+/// each one anew was 40% of an import's cost.
 inline constexpr std::string_view begin_with_cached_plans = "BEGIN; SET LOCAL plan_cache_mode = auto";
 
 /// BEGIN on construction, ROLLBACK on destruction unless commit() was called.
