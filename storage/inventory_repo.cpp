@@ -368,7 +368,7 @@ std::vector<row_outcome> upsert_items_from_shopify(connection& c, std::int64_t t
   return out;
 }
 
-void refresh_inventory_statistics(connection& c) { c.exec_script("ANALYZE inventory_items, stock_movements"); }
+void refresh_inventory_statistics(connection& c) { c.exec_script("ANALYZE inventory_items (id, tenant_id, sku)"); }
 
 std::vector<push_row> items_for_push(connection& c, std::int64_t tenant_id) {
   auto r = c.exec(

@@ -107,7 +107,10 @@ struct shopify_item_row {
 /// Refreshes the planner's statistics of the inventory tables (ANALYZE). An import grows them from
 /// nothing in seconds, faster than autovacuum re-analyzes them (a minute apart at best); plans made for
 /// a table of a few hundred rows then read all of it for every page (a sequential scan where the
-/// primary key would do: 9.5 ms instead of ~1 ms a page at 93k items).
+/// primary key would do: 9.5 ms instead of ~1 ms a page at 93k items). Only the row count and the
+/// columns an import looks items up by: it writes stock_movements but never reads it (its statement
+/// trigger reads the new rows and the items), and the other columns wait for autovacuum. All of both
+/// tables took 0.8 s of a 100k import's PostgreSQL time, all of inventory_items 0.54 s.
 void refresh_inventory_statistics(connection& c);
 
 /// The SKU a row is matched by: the variant's SKU without surrounding spaces and tabs (empty: none).
