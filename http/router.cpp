@@ -6,8 +6,9 @@ namespace nexsync::http {
 
 namespace {
 
-std::vector<std::string> split_path(std::string_view path) {
-  std::vector<std::string> out;
+// The path's segments as views into it (repeated slashes yield no empty segment).
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> out;
   while (!path.empty()) {
     if (path.front() == '/') {
       path.remove_prefix(1);
@@ -23,7 +24,9 @@ std::vector<std::string> split_path(std::string_view path) {
 }  // namespace
 
 router& router::add(std::string_view method, std::string_view pattern, handler h) {
-  routes_.push_back(route{std::string{method}, std::string{pattern}, split_path(pattern), false, std::move(h)});
+  std::vector<std::string> segments;
+  for (auto seg : split_path(pattern)) segments.emplace_back(seg);
+  routes_.push_back(route{std::string{method}, std::string{pattern}, std::move(segments), false, std::move(h)});
   return *this;
 }
 
@@ -32,9 +35,9 @@ router& router::add_prefix(std::string_view method, std::string_view prefix, han
   return *this;
 }
 
-bool router::match(const route& r, std::string_view path, std::map<std::string, std::string>& params) {
+bool router::match(const route& r, std::string_view path, const std::vector<std::string_view>& parts,
+                   std::map<std::string, std::string>& params) {
   if (r.prefix) return path.starts_with(r.pattern);
-  auto parts = split_path(path);
   if (parts.size() != r.segments.size()) return false;
   if (path.size() > 1 && path.back() == '/') return false;  // "/inventory/" is not "/inventory"
   std::map<std::string, std::string> found;
@@ -42,7 +45,7 @@ bool router::match(const route& r, std::string_view path, std::map<std::string, 
     auto& seg = r.segments[i];
     if (seg.size() > 2 && seg.front() == '{' && seg.back() == '}') {
       if (parts[i].empty()) return false;
-      found[seg.substr(1, seg.size() - 2)] = parts[i];
+      found[seg.substr(1, seg.size() - 2)] = std::string{parts[i]};
     } else if (seg != parts[i]) {
       return false;
     }
@@ -54,9 +57,10 @@ bool router::match(const route& r, std::string_view path, std::map<std::string, 
 boost::asio::awaitable<response> router::operator()(request& req) const {
   bool path_known = false;
   std::string allowed;
+  const auto parts = split_path(req.path);  // once, not once per route tried
   for (auto& r : routes_) {
     std::map<std::string, std::string> params;
-    if (!match(r, req.path, params)) continue;
+    if (!match(r, req.path, parts, params)) continue;
     bool method_ok = r.method == req.method || (r.method == "GET" && req.method == "HEAD");
     if (!method_ok) {
       path_known = true;

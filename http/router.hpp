@@ -29,7 +29,8 @@ class router {
     bool prefix = false;
     handler h;
   };
-  static bool match(const route& r, std::string_view path, std::map<std::string, std::string>& params);
+  static bool match(const route& r, std::string_view path, const std::vector<std::string_view>& parts,
+                    std::map<std::string, std::string>& params);
   std::vector<route> routes_;
 };
 
