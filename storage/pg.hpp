@@ -175,10 +175,11 @@ class relaxed_durability {
 };
 
 /// A transaction's begin that uses PostgreSQL's plan cache (planning::cached) on any connection. For
-/// writes whose plans do not depend on the tables' size, or that ANALYZE as their tables grow (which
-/// replans what was cached): their foreign-key checks run one planned SELECT per row, and planning
-/// each one anew was 40% of an import's cost. Not for tables that grow fast between ANALYZEs: settling
-/// webhook events this way went from 0.25 to 2.0 ms a statement (a plan made while the table was small).
+/// writes that ANALYZE the tables they read as those grow (which replans what was cached): their
+/// foreign-key checks run one planned SELECT per row, and planning each one anew was 40% of an
+/// import's cost. Not for tables that grow between ANALYZEs: even a primary-key lookup is planned as a
+/// sequential scan while a table is a page or two, and settling webhook events this way went from 0.25
+/// to 2.0 ms a statement as webhook_events grew (nexsync-bench --pg-statements webhooks).
 inline constexpr std::string_view begin_with_cached_plans = "BEGIN; SET LOCAL plan_cache_mode = auto";
 
 /// BEGIN on construction, ROLLBACK on destruction unless commit() was called.
