@@ -70,7 +70,8 @@ sync_services::sync_services(context& ctx, boost::asio::any_io_executor executor
   // Lookups before the migrations are applied fail and are logged; the first tick is a minute away.
   reconciler = actors::spawn_reconciler(runtime.system(), registry, walk_sources_of(ctx.db, env->sweep_interval),
                                         reconciler_tick);
-  // A stored order webhook nudges its shop's connection, which applies it behind any running job.
+  // A committed batch nudges the connection of each shop with new order events, which applies them
+  // behind any running job.
   if (!ctx.webhooks) ctx.webhooks = make_webhook_ingest(ctx.webhook_db ? ctx.webhook_db : ctx.db, ctx.settings.webhook_db_connections);
   ctx.webhooks->set_after_commit([r = registry](const std::vector<webhook_ingest::committed_event>& events) {
     for (auto& n : order_nudges(events))

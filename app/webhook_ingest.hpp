@@ -113,7 +113,8 @@ struct order_nudge {
 
 /// One nudge per shop with new orders/create or orders/paid events in a batch, in first-seen order: the
 /// shop's queued webhook run applies every event stored before it starts, so one message per shop and
-/// batch is enough (one per event cost a CAF hop each, 11% of the server's CPU under load).
+/// batch is enough (with one per event, CAF's workers were 9.4% of the server's CPU in a webhooks max
+/// pass; 7.2% with one per shop, the rest being the applying itself).
 std::vector<order_nudge> order_nudges(const std::vector<webhook_ingest::committed_event>& events);
 
 /// The server's batcher on its own connections: one batch in flight per connection.
