@@ -6,6 +6,7 @@
 #include "http/server.hpp"
 #include "log/log.hpp"
 #include "storage/migrations.hpp"
+#include "storage/sync_runs_repo.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -21,8 +22,8 @@ namespace nexsync::app {
 
 namespace {
 
-// Applies migrations at start-up, retrying with backoff while the database is down; /readyz says
-// false until it succeeds.
+// Applies migrations at start-up, then closes the runs the last process left running, retrying with
+// backoff while the database is down; /readyz says false until it succeeds.
 boost::asio::awaitable<void> migrate_when_reachable(context& ctx) {
   auto delay = std::chrono::milliseconds(500);
   for (;;) {
@@ -30,6 +31,9 @@ boost::asio::awaitable<void> migrate_when_reachable(context& ctx) {
       auto apply = [](storage::connection& c) { return storage::migrate(c); };
       auto applied = co_await ctx.db->query(apply);
       for (auto& name : applied) log::info("storage", "migration applied", {{"name", name}});
+      auto close = [](storage::connection& c) { return storage::close_interrupted_runs(c); };
+      if (auto closed = co_await ctx.db->query(close); closed > 0)
+        log::warn("sync", "runs interrupted by the last stop closed as failed", {{"runs", closed}});
       ctx.migrations_applied = true;
       if (ctx.sync) ctx.sync->replay_pending_webhooks(ctx);
       co_return;

@@ -61,6 +61,12 @@ void finish_run(connection& c, std::int64_t tenant_id, std::int64_t run_id, cons
          params{tenant_id, run_id, std::string{error.empty() ? "succeeded" : "failed"}, error});
 }
 
+std::int64_t close_interrupted_runs(connection& c) {
+  return c.exec("UPDATE sync_runs SET status = 'failed', error = $1, finished_at = now() WHERE status = 'running'",
+                params{std::string{interrupted_run_error}})
+      .affected();
+}
+
 std::optional<sync_run_row> find_run(connection& c, std::int64_t tenant_id, std::int64_t run_id) {
   auto r = c.exec(std::string{"SELECT "} + run_columns + " FROM sync_runs WHERE tenant_id = $1 AND id = $2",
                   params{tenant_id, run_id});

@@ -1,5 +1,5 @@
 #pragma once
-// Sync runs and their skipped rows. Every query is scoped by tenant.
+// Sync runs and their skipped rows. Every query is scoped by tenant, but close_interrupted_runs (start-up).
 
 #include "storage/pg.hpp"
 
@@ -39,6 +39,16 @@ void set_run_total(connection& c, std::int64_t tenant_id, std::int64_t run_id, s
 
 /// Ends a run (error empty: succeeded).
 void finish_run(connection& c, std::int64_t tenant_id, std::int64_t run_id, const std::string& error);
+
+/// What an interrupted run's record says (close_interrupted_runs).
+inline constexpr const char* interrupted_run_error =
+    "Interrupted: nexsync stopped before this run finished. Every page it had written is kept; run it again to finish.";
+
+/// Closes, as failed, every run an earlier server process left running (it stopped or crashed mid-run),
+/// so none shows "running" forever; returns how many. Called once at start-up, across tenants: one
+/// process serves every shop (one rate limiter for all of them), so no other process is running them.
+/// A run this process starts before the call is closed too, and then corrected by its own finish_run.
+std::int64_t close_interrupted_runs(connection& c);
 
 /// A run of this tenant.
 std::optional<sync_run_row> find_run(connection& c, std::int64_t tenant_id, std::int64_t run_id);
