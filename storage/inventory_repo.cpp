@@ -321,7 +321,8 @@ std::string sku_key(std::string_view s) {
 }
 
 std::vector<row_outcome> upsert_items_from_shopify(connection& c, std::int64_t tenant_id,
-                                                   const std::vector<shopify_item_row>& rows, std::string_view run_id) {
+                                                   const std::vector<shopify_item_row>& rows, std::string_view run_id,
+                                                   const page_hook& before_commit) {
   std::vector<row_outcome> out(rows.size());
   std::set<std::string> seen;
   std::vector<candidate> todo;
@@ -364,6 +365,7 @@ std::vector<row_outcome> upsert_items_from_shopify(connection& c, std::int64_t t
       for (auto& k : todo) out[k.index] = upsert_one(c, tenant_id, rows[k.index], k, run);
     }
   }
+  if (before_commit) before_commit(c, out);
   tx.commit();
   return out;
 }

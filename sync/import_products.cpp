@@ -26,14 +26,23 @@ storage::shopify_item_row item_row(std::string_view product_id, std::string_view
 
 std::string skip_key(const storage::shopify_item_row& row) { return row.sku.empty() ? row.variant_id : row.sku; }
 
-boost::asio::awaitable<std::vector<storage::row_outcome>> write_page(std::shared_ptr<storage::pool> db, std::int64_t tenant,
-                                                                     std::vector<storage::shopify_item_row> rows,
-                                                                     std::string run_key) {
-  auto apply = [tenant, rows = std::move(rows), run_key](storage::connection& c) {
-    return storage::upsert_items_from_shopify(c, tenant, rows, run_key);
+boost::asio::awaitable<page_tally> write_page(const run& r, std::vector<storage::shopify_item_row> rows,
+                                              std::vector<std::string> keys) {
+  auto apply = [tenant = r.tenant_id, run_id = r.run_id, rows = std::move(rows),
+                keys = std::move(keys)](storage::connection& c) {
+    page_tally tally;
+    // The counts commit with the page: one WAL flush a page instead of two, and a crash cannot keep a
+    // page's rows without its counts. Planned per execution, as run::record's are: sync_runs grows by
+    // a row a run (see begin_with_cached_plans).
+    auto count = [&](storage::connection& c, const std::vector<storage::row_outcome>& outcomes) {
+      tally = tally_of(outcomes, keys);
+      c.exec_script("SET LOCAL plan_cache_mode = force_custom_plan");
+      write_tally(c, tenant, run_id, tally);
+    };
+    storage::upsert_items_from_shopify(c, tenant, rows, std::to_string(run_id), count);
+    return tally;
   };
-  auto outcomes = co_await db->query(apply);
-  co_return outcomes;
+  co_return co_await r.env.db->query(apply);
 }
 
 boost::asio::awaitable<void> refresh_statistics_if_due(run& r, statistics_schedule& schedule) {
@@ -146,21 +155,21 @@ boost::asio::awaitable<void> import_products_paged(run& r, shop_counts counts) {
 
     // The next page is fetched while this one is written, so a shop's budget, not the database,
     // paces the import (the two overlap; the limiter still decides when the call may go).
-    std::vector<storage::row_outcome> outcomes;
-    auto writing = write_page(r.env.db, r.tenant_id, std::move(rows), std::to_string(r.run_id));
+    page_tally tally;
+    auto writing = write_page(r, std::move(rows), std::move(keys));
     if (more) {
       auto fetching = fetch_products_page(r, next_products_page(counts.products, products_seen, budget), budget, cursor);
       auto results = co_await together(std::move(writing), std::move(fetching));
-      outcomes = std::move(std::get<0>(results));
+      tally = std::move(std::get<0>(results));
       reply = std::move(std::get<1>(results));
     } else {
-      outcomes = co_await std::move(writing);
+      tally = co_await std::move(writing);
     }
     if (counts.products > 0 && products_seen > 0) {
       auto estimate = std::max(variants_seen, counts.products * variants_seen / products_seen);
       if (estimate != r.total) co_await r.set_total(estimate);
     }
-    co_await r.record(outcomes, keys);
+    r.counted(tally);
     co_await refresh_statistics_if_due(r, statistics);
     if (!more) break;
   }

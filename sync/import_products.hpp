@@ -30,11 +30,11 @@ storage::shopify_item_row item_row(std::string_view product_id, std::string_view
 /// What names a row in the run's skipped list: its SKU, else the variant id.
 std::string skip_key(const storage::shopify_item_row& row);
 
-/// Writes one page of rows in one transaction under the run's key (duplicates across pages of one
-/// run are recognised by it); the outcomes in row order.
-boost::asio::awaitable<std::vector<storage::row_outcome>> write_page(std::shared_ptr<storage::pool> db, std::int64_t tenant,
-                                                                     std::vector<storage::shopify_item_row> rows,
-                                                                     std::string run_key);
+/// Writes one page of rows and its counts in one transaction, under the run's id (duplicates across
+/// pages of one run are recognised by it); keys[i] names row i in the skipped list. Returns the tally
+/// for run::counted, which the caller adds once the writes running together are done.
+boost::asio::awaitable<page_tally> write_page(const run& r, std::vector<storage::shopify_item_row> rows,
+                                              std::vector<std::string> keys);
 
 /// Runs both at once. When one fails the other is cancelled, and the failure that came first is thrown:
 /// not Asio's `&&`, which throws the first in argument order (often the other one's "Operation

@@ -220,22 +220,21 @@ boost::asio::awaitable<page_pair> read_pair_async(export_file& file, const bulk_
   co_return read_pair(file, catalog);
 }
 
-// Writes a pair of pages and records their counts. Two pages that share no SKU are written at once, on
-// two connections: a page's write is one PostgreSQL backend's work. Pages that share a SKU are written
-// in order, so the same variant wins either way.
-boost::asio::awaitable<bool> write_pair(run& r, page_pair pair, const std::string& run_key) {
+// Writes a pair of pages with their counts. Two pages that share no SKU are written at once, on two
+// connections: a page's write is one PostgreSQL backend's work. Pages that share a SKU are written in
+// order, so the same variant wins either way.
+boost::asio::awaitable<bool> write_pair(run& r, page_pair pair) {
   auto& [first, second] = pair;
   if (!second.rows.empty() && !share_a_sku(first, second)) {
-    auto outcomes = co_await together(write_page(r.env.db, r.tenant_id, std::move(first.rows), run_key),
-                                      write_page(r.env.db, r.tenant_id, std::move(second.rows), run_key));
-    co_await r.record(std::get<0>(outcomes), first.keys);
-    co_await r.record(std::get<1>(outcomes), second.keys);
+    auto tallies = co_await together(write_page(r, std::move(first.rows), std::move(first.keys)),
+                                     write_page(r, std::move(second.rows), std::move(second.keys)));
+    r.counted(std::get<0>(tallies));
+    r.counted(std::get<1>(tallies));
     co_return true;
   }
   for (auto* page : {&first, &second}) {
     if (page->rows.empty()) continue;
-    auto outcomes = co_await write_page(r.env.db, r.tenant_id, std::move(page->rows), run_key);
-    co_await r.record(outcomes, page->keys);
+    r.counted(co_await write_page(r, std::move(page->rows), std::move(page->keys)));
   }
   co_return true;
 }
@@ -335,11 +334,10 @@ boost::asio::awaitable<bool> import_products_bulk(run& r) {
   // server's work and writing PostgreSQL's (read one after the other, the reading took 0.34 s of a
   // 5.9 s write phase in an unthrottled import of 100k variants, with PostgreSQL waiting).
   if (!file.rewind()) throw job_failure("nexsync could not read back Shopify's catalog export." + nothing_imported);
-  const auto run_key = std::to_string(r.run_id);
   statistics_schedule statistics;
   auto pair = read_pair(file, catalog);
   while (!pair.first.rows.empty()) {
-    auto [written, next] = co_await together(write_pair(r, std::move(pair), run_key), read_pair_async(file, catalog));
+    auto [written, next] = co_await together(write_pair(r, std::move(pair)), read_pair_async(file, catalog));
     pair = std::move(next);
     co_await refresh_statistics_if_due(r, statistics);
   }

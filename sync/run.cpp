@@ -28,31 +28,45 @@ boost::asio::awaitable<shopify::graphql_reply> run::call(const shopify::graphql_
   co_return std::move(*result);
 }
 
+page_tally tally_of(const std::vector<storage::row_outcome>& outcomes, const std::vector<std::string>& keys) {
+  page_tally t;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    if (outcomes[i].status == storage::row_status::skipped) {
+      ++t.skipped;
+      t.skips.push_back({i < keys.size() ? keys[i] : std::string{}, outcomes[i].reason});
+    } else {
+      ++t.synced;
+    }
+  }
+  return t;
+}
+
+void write_tally(storage::connection& c, std::int64_t tenant_id, std::int64_t run_id, const page_tally& tally) {
+  if (tally.synced == 0 && tally.skipped == 0) return;
+  storage::add_to_run(c, tenant_id, run_id, tally.synced, tally.skipped, 0, tally.skips);
+}
+
 boost::asio::awaitable<void> run::record(const std::vector<storage::row_outcome>& outcomes,
                                          const std::vector<std::string>& keys) {
   if (outcomes.empty()) co_return;  // nothing to add (a push with nothing unchanged; an empty page)
-  std::int64_t page_synced = 0, page_skipped = 0;
-  std::vector<storage::skip_row> skips;
-  for (std::size_t i = 0; i < outcomes.size(); ++i) {
-    if (outcomes[i].status == storage::row_status::skipped) {
-      ++page_skipped;
-      skips.push_back({i < keys.size() ? keys[i] : std::string{}, outcomes[i].reason});
-    } else {
-      ++page_synced;
-    }
-  }
-  synced += page_synced;
-  skipped += page_skipped;
+  auto tally = tally_of(outcomes, keys);
   auto tenant = tenant_id;
   auto id = run_id;
   // One commit for the counts and the skips. Not on cached plans: sync_runs grows by a row a run, and a
   // plan cached while it was small would keep scanning it whole (see begin_with_cached_plans).
-  auto write = [tenant, id, page_synced, page_skipped, skips](storage::connection& c) {
+  auto write = [tenant, id, tally](storage::connection& c) {
     storage::transaction tx{c};
-    storage::add_to_run(c, tenant, id, page_synced, page_skipped, 0, skips);
+    write_tally(c, tenant, id, tally);
     tx.commit();
   };
   co_await env.db->query(write);
+  counted(tally);
+}
+
+void run::counted(const page_tally& tally) {
+  if (tally.synced == 0 && tally.skipped == 0) return;
+  synced += tally.synced;
+  skipped += tally.skipped;
   report_progress();
 }
 

@@ -22,6 +22,18 @@ struct shop_counts {
   std::int64_t products = 0, customers = 0, paid_orders = 0;
 };
 
+/// What one page adds to its run: counts, and the skipped rows with why.
+struct page_tally {
+  std::int64_t synced = 0, skipped = 0;
+  std::vector<storage::skip_row> skips;
+};
+
+/// The tally of a page's outcomes; keys[i] names row i in the skipped list.
+page_tally tally_of(const std::vector<storage::row_outcome>& outcomes, const std::vector<std::string>& keys);
+
+/// Adds a tally to the run's row, inside the caller's transaction (so a page's counts commit with it).
+void write_tally(storage::connection& c, std::int64_t tenant_id, std::int64_t run_id, const page_tally& tally);
+
 /// The state of one running job.
 class run {
  public:
@@ -45,6 +57,9 @@ class run {
   /// Counts a page's outcomes (keys[i] names row i for the skipped list) and records them in the run.
   boost::asio::awaitable<void> record(const std::vector<storage::row_outcome>& outcomes,
                                       const std::vector<std::string>& keys);
+  /// Adds a tally the page's own transaction already wrote (write_tally) to the counters. Not from two
+  /// coroutines at once: call it after the writes running together have finished.
+  void counted(const page_tally& tally);
   /// How many products, customers and paid orders the shop has (for progress totals); zeros when
   /// Shopify cannot say (a count is never worth failing a run for).
   boost::asio::awaitable<shop_counts> counts();

@@ -2,6 +2,7 @@
 // the products import batch and the push list.
 #include "storage/accounts_repo.hpp"
 #include "storage/inventory_repo.hpp"
+#include "storage/sync_runs_repo.hpp"
 #include "tests/support/database.hpp"
 
 #include <catch2/catch.hpp>
@@ -226,6 +227,38 @@ TEST_CASE("the products import creates, updates and skips rows by SKU") {
   CHECK(storage::upsert_items_from_shopify(c, t, page, "run-3")[0].status == storage::row_status::updated);
   CHECK(storage::find_item(c, t, "RING-001")->title == "Solitaire ring, platinum");
   CHECK_FALSE(storage::find_item(c, other, "RING-001"));  // nothing leaked into the other tenant
+}
+
+TEST_CASE("what the caller writes before a page commits commits with it, or neither does") {
+  test::database db;
+  storage::connection c{db.url};
+  auto t = storage::create_tenant(c, "Acme");
+  auto run = storage::start_run(c, t, "products", "manual");
+  std::vector<storage::shopify_item_row> page{{"RING-7", "Ring", "", "90.00", 2, "p", "v7", "i7"},
+                                              {"", "No SKU", "", "1.00", 1, "p", "v8", "i8"}};
+  std::size_t seen = 0;
+  auto count = [&](storage::connection& c, const std::vector<storage::row_outcome>& outcomes) {
+    seen = outcomes.size();
+    CHECK(storage::find_item(c, t, "RING-7"));  // the page's rows are already there, in the same transaction
+    storage::add_to_run(c, t, run, 1, 1, 0, {{"v8", outcomes[1].reason}});
+  };
+  auto out = storage::upsert_items_from_shopify(c, t, page, std::to_string(run), count);
+  CHECK(seen == 2);
+  CHECK(out[0].status == storage::row_status::created);
+  auto recorded = storage::find_run(c, t, run);
+  CHECK(recorded->synced == 1);
+  CHECK(recorded->skipped == 1);
+  CHECK(storage::run_skips(c, t, run, 10).at(0).reason == "no_sku");
+
+  // A hook that fails takes the page with it: the rows are untouched, and so are the counts.
+  std::vector<storage::shopify_item_row> next{{"RING-8", "Ring", "", "95.00", 3, "p", "v9", "i9"}};
+  auto failing = [&](storage::connection& c, const std::vector<storage::row_outcome>&) {
+    storage::add_to_run(c, t, run, 1, 0, 0, {});
+    throw std::runtime_error("the run's row could not be written");
+  };
+  CHECK_THROWS_AS(storage::upsert_items_from_shopify(c, t, next, std::to_string(run), failing), std::runtime_error);
+  CHECK_FALSE(storage::find_item(c, t, "RING-8"));
+  CHECK(storage::find_run(c, t, run)->synced == 1);
 }
 
 TEST_CASE("items for push are the SKU-linked ones with their quantity") {
