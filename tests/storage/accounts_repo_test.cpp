@@ -43,3 +43,16 @@ TEST_CASE("sessions live until deleted or expired") {
   storage::delete_session(c, std::string(32, 'm'));
   CHECK_FALSE(storage::find_session(c, std::string(32, 'm'), 600));
 }
+
+TEST_CASE("a session seen over a minute ago is touched, and the connection stays durable afterwards") {
+  test::database db;
+  storage::connection c{db.url};
+  auto t = storage::create_tenant(c, "Acme");
+  auto u = storage::add_user(c, t, "a@acme.test", "staff", "x");
+  storage::create_session(c, std::string(32, 'h'), u, t, "csrf1", 3600);
+  c.exec("UPDATE sessions SET last_seen_at = now() - interval '2 minutes'");
+  REQUIRE(storage::find_session(c, std::string(32, 'h'), 600));
+  CHECK(c.exec("SELECT last_seen_at > now() - interval '10 seconds' FROM sessions").boolean(0, 0));
+  // The touch does not wait for the WAL flush; what runs after it on the connection does again.
+  CHECK(c.exec("SHOW synchronous_commit").get(0, 0) == "on");
+}
