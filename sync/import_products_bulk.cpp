@@ -25,7 +25,10 @@ namespace {
 using namespace std::chrono_literals;
 using std::chrono::milliseconds;
 
-constexpr std::size_t page_rows = 250;                        // variants per transaction
+// Variants per transaction. A page's fixed costs (round trips, a WAL flush, the run's counts) are paid
+// per page; 500 rather than 250 took the write phase of 100k variants from 5.27 to 4.55 s (mean of six
+// alternating runs each). A page then holds its items' locks ~45 ms (4.55 s / 100 pairs).
+constexpr std::size_t page_rows = 500;
 constexpr std::size_t max_file_bytes = std::size_t{1} << 30;  // 1 GiB: ~3 million variants at ~300 bytes a line
 constexpr auto max_wait = std::chrono::hours(2);
 constexpr int download_attempts = 3;
