@@ -332,7 +332,7 @@ boost::asio::awaitable<bool> import_products_bulk(run& r) {
   co_await r.set_total(catalog.variants());
   const double checked_s = seconds_since(t0);
 
-  // The second pass: pages of 250 variants, in the file's order (a duplicate SKU: the first one wins),
+  // The second pass: pages of page_rows variants, in the file's order (a duplicate SKU: the first wins),
   // two at a time. While a pair is written, the next pair is read from the file: reading is the
   // server's work and writing PostgreSQL's (read one after the other, the reading took 0.34 s of a
   // 5.9 s write phase in an unthrottled import of 100k variants, with PostgreSQL waiting).
