@@ -46,7 +46,14 @@ TEST_CASE("sessions live until deleted or expired") {
 
 TEST_CASE("a session seen over a minute ago is touched, and the connection stays durable afterwards") {
   test::database db;
+  {
+    // The test server may run with synchronous_commit off; this database's sessions start with it on.
+    storage::connection admin{db.url};
+    auto name = admin.exec("SELECT current_database()").get(0, 0);
+    admin.exec_script("ALTER DATABASE \"" + name + "\" SET synchronous_commit = on");
+  }
   storage::connection c{db.url};
+  REQUIRE(c.exec("SHOW synchronous_commit").get(0, 0) == "on");
   auto t = storage::create_tenant(c, "Acme");
   auto u = storage::add_user(c, t, "a@acme.test", "staff", "x");
   storage::create_session(c, std::string(32, 'h'), u, t, "csrf1", 3600);
