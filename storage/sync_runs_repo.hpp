@@ -46,8 +46,9 @@ inline constexpr const char* interrupted_run_error =
 
 /// Closes, as failed, every run an earlier server process left running (it stopped or crashed mid-run),
 /// so none shows "running" forever; returns how many. Called once at start-up, across tenants: one
-/// process serves every shop (one rate limiter for all of them), so no other process is running them.
-/// A run this process starts before the call is closed too, and then corrected by its own finish_run.
+/// process serves every shop (one rate limiter for all of them), so no other process is running them;
+/// with DESIGN.md's several nodes, a node would close only the runs of the shops it owns. A run this
+/// process starts before the call is closed too, and then corrected by its own finish_run.
 std::int64_t close_interrupted_runs(connection& c);
 
 /// A run of this tenant.
