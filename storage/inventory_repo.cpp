@@ -365,7 +365,12 @@ std::vector<row_outcome> upsert_items_from_shopify(connection& c, std::int64_t t
       for (auto& k : todo) out[k.index] = upsert_one(c, tenant_id, rows[k.index], k, run);
     }
   }
-  if (before_commit) before_commit(c, out);
+  if (before_commit) {
+    // The page's own statements ran on cached plans; the caller's run on per-execution plans, as the
+    // connection's other work does (sync_runs grows by a row a run: see begin_with_cached_plans).
+    c.exec_script("SET LOCAL plan_cache_mode = force_custom_plan");
+    before_commit(c, out);
+  }
   tx.commit();
   return out;
 }

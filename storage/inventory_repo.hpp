@@ -124,8 +124,8 @@ std::string sku_key(std::string_view sku);
 /// New items take Shopify's quantity as an "import_baseline" movement; existing items keep their
 /// quantity (nexsync's count is the truth that Push Inventory sends to Shopify). `run_id` names the
 /// import run (required: only an item of an import may be created at a quantity other than 0).
-/// `before_commit` runs inside the transaction with the outcomes, after the rows: what the caller writes
-/// there (the run's counts) commits with them, or neither does.
+/// `before_commit` runs inside the transaction with the outcomes, after the rows, planned per execution:
+/// what the caller writes there (the run's counts) commits with them, or neither does.
 using page_hook = std::function<void(connection&, const std::vector<row_outcome>&)>;
 std::vector<row_outcome> upsert_items_from_shopify(connection& c, std::int64_t tenant_id,
                                                    const std::vector<shopify_item_row>& rows, std::string_view run_id,

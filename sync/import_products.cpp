@@ -32,11 +32,9 @@ boost::asio::awaitable<page_tally> write_page(const run& r, std::vector<storage:
                 keys = std::move(keys)](storage::connection& c) {
     page_tally tally;
     // The counts commit with the page: one WAL flush a page instead of two, and a crash cannot keep a
-    // page's rows without its counts. Planned per execution, as run::record's are: sync_runs grows by
-    // a row a run (see begin_with_cached_plans).
+    // page's rows without its counts.
     auto count = [&](storage::connection& c, const std::vector<storage::row_outcome>& outcomes) {
       tally = tally_of(outcomes, keys);
-      c.exec_script("SET LOCAL plan_cache_mode = force_custom_plan");
       write_tally(c, tenant, run_id, tally);
     };
     storage::upsert_items_from_shopify(c, tenant, rows, std::to_string(run_id), count);

@@ -240,6 +240,7 @@ TEST_CASE("what the caller writes before a page commits commits with it, or neit
   auto count = [&](storage::connection& c, const std::vector<storage::row_outcome>& outcomes) {
     seen = outcomes.size();
     CHECK(storage::find_item(c, t, "RING-7"));  // the page's rows are already there, in the same transaction
+    CHECK(c.exec("SHOW plan_cache_mode").get(0, 0) == "force_custom_plan");
     storage::add_to_run(c, t, run, 1, 1, 0, {{"v8", outcomes[1].reason}});
   };
   auto out = storage::upsert_items_from_shopify(c, t, page, std::to_string(run), count);
