@@ -94,9 +94,15 @@ context& instance::services() { return impl_->ctx; }
 void instance::stop(std::chrono::milliseconds grace) {
   if (impl_->stopped) return;
   impl_->stopped = true;
+  // Sync jobs stop at their next page boundary, so a click waiting for its run is answered (the run
+  // "interrupted", every page so far kept) while requests drain.
+  if (impl_->ctx.sync) impl_->ctx.sync->env->stopper.ask_to_stop();
   std::promise<void> drained;
   impl_->server->shutdown(grace, [&drained] { drained.set_value(); });
   drained.get_future().wait();
+  // Jobs no request waits for (webhooks, the daily reconcile) record their end while the pools are open.
+  if (impl_->ctx.sync && !impl_->ctx.sync->env->stopper.wait_until_idle(grace))
+    log::warn("sync", "sync jobs still running at shutdown; the next start closes their runs as interrupted");
   // Then everything that completes on our threads, while they still run: actors, then database jobs
   // (a completion delivered to a destroyed io_context is a use-after-free).
   if (impl_->ctx.sync) impl_->ctx.sync->stop();

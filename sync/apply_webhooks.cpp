@@ -184,6 +184,7 @@ boost::asio::awaitable<void> apply_webhooks(run& r) {
   auto tenant = r.tenant_id;
   auto shop = r.shop;
   for (;;) {
+    r.stop_point();  // stored events wait for the next start (replay_pending_webhooks)
     auto read = [tenant, shop](storage::connection& c) {
       return storage::pending_order_events(c, tenant, shop, events_per_read);
     };

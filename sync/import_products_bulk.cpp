@@ -7,7 +7,6 @@
 #include "log/log.hpp"
 
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
@@ -83,12 +82,6 @@ class export_file {
   std::size_t capacity_ = 0;
 };
 
-boost::asio::awaitable<void> pause(milliseconds d) {
-  auto ex = co_await boost::asio::this_coro::executor;
-  boost::asio::steady_timer t{ex, d};
-  co_await t.async_wait(boost::asio::use_awaitable);
-}
-
 // Starts the export: the operation's id, or empty when Shopify is running as many as it allows for
 // this app and shop (OPERATION_IN_PROGRESS).
 boost::asio::awaitable<std::string> start_export(run& r) {
@@ -114,7 +107,8 @@ boost::asio::awaitable<bulk_state> wait_for_export(run& r, std::string id) {
     auto waited = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
     if (waited > max_wait)
       throw job_failure("Shopify's catalog export has not finished after two hours." + nothing_imported);
-    co_await pause(bulk_poll_delay(waited));
+    co_await pause(r.env, bulk_poll_delay(waited));
+    r.stop_point();
     boost::json::object vars;
     vars["id"] = id;
     auto reply = co_await r.call(shopify::bulk_operation_status, 0, vars);
@@ -154,7 +148,8 @@ boost::asio::awaitable<std::uint64_t> download_export(run& r, std::string url, e
               {{"shop", r.shop}, {"attempt", attempt}, {"error", got.error().message}, {"retrying", again}});
     if (!again)
       throw job_failure("nexsync could not download Shopify's catalog export (" + got.error().message + ")." + nothing_imported);
-    co_await pause(std::chrono::seconds(attempt));
+    co_await pause(r.env, std::chrono::seconds(attempt));
+    r.stop_point();
   }
   co_return bytes;
 }
@@ -343,6 +338,7 @@ boost::asio::awaitable<bool> import_products_bulk(run& r) {
     auto [written, next] = co_await together(write_pair(r, std::move(pair)), read_pair_async(file, catalog));
     pair = std::move(next);
     co_await refresh_statistics_if_due(r, statistics);
+    r.stop_point();  // between pairs: every page so far is committed with its counts
   }
   if (file.read_failed()) throw job_failure("nexsync could not read back Shopify's catalog export; the import stopped part way. Click Import Products again.");
   log::info("sync", "products imported through a bulk operation",

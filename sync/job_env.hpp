@@ -5,6 +5,7 @@
 #include "actors/rate_limiter.hpp"
 #include "shopify/admin_client.hpp"
 #include "storage/pool.hpp"
+#include "sync/job_stopper.hpp"
 
 #include <caf/actor_system.hpp>
 
@@ -48,6 +49,8 @@ struct job_env {
   double sweep_budget_share = 0.02;
   /// Import Products goes through a bulk operation from this many products on (0: always paged).
   std::int64_t bulk_import_min_products = 2000;
+  /// Jobs in flight, and the server's request that they stop (at its shutdown).
+  job_stopper stopper;
 };
 
 }  // namespace nexsync::sync

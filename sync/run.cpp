@@ -108,6 +108,10 @@ void run::report_progress() {
   caf::anon_send(connection_, actors::progress_atom_v, p);
 }
 
+void run::stop_point() const {
+  if (env.stopper.stopping()) throw job_failure(storage::interrupted_run_error);
+}
+
 std::string text_of(const boost::json::value* v) {
   return v && v->is_string() ? std::string{v->as_string()} : std::string{};
 }
@@ -148,6 +152,12 @@ boost::asio::awaitable<void> run_job(std::shared_ptr<job_env> env, actors::shop_
   result.trigger = request.trigger;
   result.started_ms = actors::unix_millis();
   std::string error;
+  if (env->stopper.stopping()) {  // queued behind a run the stop ended: not started, nothing recorded
+    result.error = storage::interrupted_run_error;
+    result.finished_ms = result.started_ms;
+    caf::anon_send(connection, actors::finished_atom_v, result);
+    co_return;
+  }
   try {
     auto direction = request.direction;
     auto trigger = request.trigger;
@@ -169,6 +179,8 @@ boost::asio::awaitable<void> run_job(std::shared_ptr<job_env> env, actors::shop_
     log::error("sync", "job crashed", {{"tenant_id", tenant_id}, {"direction", request.direction}, {"error", e.what()}});
     error = std::string{"Unexpected error: "} + e.what();
   }
+  if (error == storage::interrupted_run_error)
+    log::info("sync", "run stopped with the server", {{"tenant_id", tenant_id}, {"run_id", r.run_id}, {"direction", request.direction}});
   if (r.run_id != 0) {
     try {
       auto id = r.run_id;
@@ -195,15 +207,18 @@ boost::asio::awaitable<void> run_job(std::shared_ptr<job_env> env, actors::shop_
 actors::job_starter make_job_starter(std::shared_ptr<job_env> env) {
   return [env](actors::shop_connection_actor connection, std::int64_t tenant_id, const std::string& shop,
                const actors::sync_request& request) {
+    env->stopper.started();  // before the spawn: a stop waiting for jobs must see this one
     boost::asio::co_spawn(env->executor, run_job(env, connection, tenant_id, shop, request),
-                          [connection, request](std::exception_ptr e) {
-                            if (!e) return;
-                            // run_job catches everything; this is the last line of defence.
-                            actors::sync_result r;
-                            r.direction = request.direction;
-                            r.trigger = request.trigger;
-                            r.error = "the job stopped unexpectedly";
-                            caf::anon_send(connection, actors::finished_atom_v, r);
+                          [env, connection, request](std::exception_ptr e) {
+                            if (e) {
+                              // run_job catches everything; this is the last line of defence.
+                              actors::sync_result r;
+                              r.direction = request.direction;
+                              r.trigger = request.trigger;
+                              r.error = "the job stopped unexpectedly";
+                              caf::anon_send(connection, actors::finished_atom_v, r);
+                            }
+                            env->stopper.ended();
                           });
   };
 }

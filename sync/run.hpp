@@ -69,6 +69,9 @@ class run {
   void total_recorded(std::int64_t n);
   /// Tells the connection (and so the page) how far the run is.
   void report_progress();
+  /// Ends the job as interrupted when the server is stopping. Called where stopping loses nothing:
+  /// after a page and its counts have committed (every Shopify call checks the same before it goes).
+  void stop_point() const;
 
  private:
   actors::shop_connection_actor connection_;

@@ -2,6 +2,7 @@
 
 #include "actors/bridge.hpp"
 #include "log/log.hpp"
+#include "storage/sync_runs_repo.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -11,11 +12,6 @@
 namespace nexsync::sync {
 
 namespace {
-
-boost::asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
-  boost::asio::steady_timer t{co_await boost::asio::this_coro::executor, d};
-  co_await t.async_wait(boost::asio::use_awaitable);
-}
 
 std::chrono::milliseconds backoff(const retry_policy& p, int attempt) {
   static thread_local std::mt19937 rng{std::random_device{}()};
@@ -34,7 +30,22 @@ std::string first_error(const shopify::graphql_reply& r) {
   return r.errors.empty() ? std::string{} : r.errors.front().message;
 }
 
+// A call not made because the server is stopping: the run ends as interrupted, nothing half done.
+call_failure stopping_failure() { return call_failure{storage::interrupted_run_error, true}; }
+
 }  // namespace
+
+boost::asio::awaitable<void> pause(job_env& env, std::chrono::milliseconds d) {
+  // In slices, so a stop is noticed within one: 200 ms adds nothing to a pause of seconds.
+  constexpr std::chrono::milliseconds slice{200};
+  boost::asio::steady_timer t{co_await boost::asio::this_coro::executor};
+  while (d.count() > 0 && !env.stopper.stopping()) {
+    auto step = std::min(d, slice);
+    t.expires_after(step);
+    co_await t.async_wait(boost::asio::use_awaitable);
+    d -= step;
+  }
+}
 
 actors::bucket_report report_of(const shopify::graphql_reply& reply) {
   actors::bucket_report r;
@@ -63,10 +74,15 @@ boost::asio::awaitable<call_result> call_shopify(job_env& env, call_spec spec) {
   bool refreshed = false;
   std::string last_problem;
   for (int attempt = 0; attempt < env.retries.max_attempts; ++attempt) {
+    if (env.stopper.stopping()) co_return stopping_failure();
     auto ticket = co_await actors::ask<std::uint64_t>(*env.system, env.limiter, std::chrono::hours(1),
                                                       actors::acquire_atom_v, spec.shop, cost,
                                                       static_cast<std::uint8_t>(spec.priority));
     actors::bucket_report report;
+    if (env.stopper.stopping()) {  // the grant may have taken a while
+      caf::anon_send(env.limiter, actors::release_atom_v, ticket, report);
+      co_return stopping_failure();
+    }
     auto token = co_await env.token(spec.tenant_id, refreshed);
     if (!token) {
       caf::anon_send(env.limiter, actors::release_atom_v, ticket, report);
@@ -89,7 +105,7 @@ boost::asio::awaitable<call_result> call_shopify(job_env& env, call_spec spec) {
       }
       if (has_error(*reply, shopify::graphql_error_kind::internal_server_error)) {
         last_problem = first_error(*reply);
-        co_await sleep_for(backoff(env.retries, attempt));
+        co_await pause(env, backoff(env.retries, attempt));
         continue;
       }
       co_return std::move(*reply);
@@ -115,7 +131,7 @@ boost::asio::awaitable<call_result> call_shopify(job_env& env, call_spec spec) {
         last_problem = err.message;
         log::info("sync", "shopify call failed; retrying",
                   {{"shop", spec.shop}, {"document", spec.document->name}, {"attempt", attempt + 1}, {"error", err.message}});
-        co_await sleep_for(backoff(env.retries, attempt));
+        co_await pause(env, backoff(env.retries, attempt));
         continue;
       case shopify::client_error_kind::not_found:
         co_return call_failure{"Shopify says the store no longer exists.", false};

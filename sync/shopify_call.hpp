@@ -37,6 +37,9 @@ struct call_spec {
 /// Makes the call (see the file comment).
 boost::asio::awaitable<call_result> call_shopify(job_env& env, call_spec spec);
 
+/// Waits `d`, returning early once the server is stopping (a caller then sees env.stopper.stopping()).
+boost::asio::awaitable<void> pause(job_env& env, std::chrono::milliseconds d);
+
 /// The throttle report of a reply or failure, for the limiter.
 actors::bucket_report report_of(const shopify::graphql_reply& reply);
 
