@@ -14,10 +14,16 @@ namespace {
 
 constexpr std::string_view login_csrf_cookie = "nexsync_login_csrf";
 
-// Only local paths: "/inventory?x" yes, "//evil.com" or "https://…" no.
+// Only local paths: "/inventory?x" yes; "//evil.com", "/\evil.com" or "https://…" no. Printable ASCII
+// only, no backslash: the value becomes a Location header ("\r\n" would start a header of its own) and
+// browsers drop tabs and newlines from URLs ("/\t/evil.com" would be "//evil.com").
 std::string safe_next(std::string_view next) {
-  if (next.size() > 1 && next.front() == '/' && next[1] != '/' && next[1] != '\\' && next.size() < 2000) return std::string{next};
-  return "/";
+  bool local = next.size() > 1 && next.size() < 2000 && next.front() == '/' && next[1] != '/';
+  for (char ch : next) {
+    auto byte = static_cast<unsigned char>(ch);
+    if (byte <= 0x20 || byte >= 0x7f || ch == '\\') local = false;
+  }
+  return local ? std::string{next} : "/";
 }
 
 http::response login_form(context& ctx, unsigned status, std::string_view error, std::string_view email,
@@ -56,7 +62,13 @@ boost::asio::awaitable<http::response> submit_login(context& ctx, http::request&
   std::string email_key = "email:";
   for (char c : email) email_key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   auto ip_key = "ip:" + req.remote_address;
-  if (!ctx.login_by_email.allowed(email_key, now) || !ctx.login_by_ip.allowed(ip_key, now)) {
+  // The attempt counts before the password is checked (see login_limiter) and is withdrawn if it succeeds.
+  bool allowed = ctx.login_by_email.try_attempt(email_key, now);
+  if (allowed && !ctx.login_by_ip.try_attempt(ip_key, now)) {
+    ctx.login_by_email.withdraw(email_key, now);
+    allowed = false;
+  }
+  if (!allowed) {
     log::warn("auth", "login rate limited", {{"request_id", req.request_id}, {"ip", req.remote_address}});
     co_return login_form(ctx, 429, "Too many failed sign-ins. Wait 15 minutes and try again.", email, next);
   }
@@ -76,15 +88,16 @@ boost::asio::awaitable<http::response> submit_login(context& ctx, http::request&
         };
     outcome = co_await ctx.db->query(sign_in);
   } catch (const storage::unavailable&) {
+    ctx.login_by_email.withdraw(email_key, now);  // not a guess: nothing was checked
+    ctx.login_by_ip.withdraw(ip_key, now);
     co_return login_form(ctx, 503, "The database is not reachable right now; please try again in a moment.", email, next);
   }
   if (!outcome.ok) {
-    ctx.login_by_email.failed(email_key, now);
-    ctx.login_by_ip.failed(ip_key, now);
     log::info("auth", "login failed", {{"request_id", req.request_id}, {"ip", req.remote_address}});
     co_return login_form(ctx, 401, "Wrong email or password.", email, next);
   }
   ctx.login_by_email.succeeded(email_key);
+  ctx.login_by_ip.withdraw(ip_key, now);  // an office signing in all day is not guessing
   log::info("auth", "login", {{"request_id", req.request_id}});
   auto res = http::response::redirect(safe_next(next));
   res.add_header("Set-Cookie", auth::session_cookie(session_cookie_name, outcome.token, absolute, ctx.secure_cookies()));

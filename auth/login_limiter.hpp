@@ -1,6 +1,8 @@
 #pragma once
-// Slows down password guessing: a bounded number of failed logins per account and per IP address
-// within a window, after which further attempts are refused until the window has passed.
+// Slows down password guessing: a bounded number of sign-in attempts per account and per IP address
+// within a window, after which further attempts are refused until the window has passed. An attempt
+// counts from the moment it starts and is withdrawn if it succeeds, so guesses sent in parallel cannot
+// all pass a check made before any of them had failed.
 
 #include <chrono>
 #include <cstddef>
@@ -11,25 +13,32 @@
 
 namespace nexsync::auth {
 
-/// Failed-login counter per key ("email:a@b", "ip:1.2.3.4"); thread-safe; time passed in for tests.
+/// Attempt counter per key ("email:a@b", "ip:1.2.3.4"); thread-safe; time passed in for tests.
 class login_limiter {
  public:
   using clock = std::chrono::steady_clock;
-  login_limiter(std::size_t max_failures, std::chrono::seconds window) : max_(max_failures), window_(window) {}
+  /// max_keys: how many keys it tracks before forgetting some (a spray of made-up emails must not
+  /// grow it without bound, nor wipe the count of an account being guessed).
+  login_limiter(std::size_t max_attempts, std::chrono::seconds window, std::size_t max_keys = 100000)
+      : max_(max_attempts), window_(window), max_keys_(max_keys) {}
 
-  /// Whether another attempt for this key is allowed now.
-  bool allowed(const std::string& key, clock::time_point now);
-  /// Records a failed attempt.
-  void failed(const std::string& key, clock::time_point now);
-  /// Forgets the failures of a key (after a successful login).
+  /// Counts an attempt for this key if the limit allows one now; false (nothing counted) if not.
+  bool try_attempt(const std::string& key, clock::time_point now);
+  /// The attempt counted at `at` no longer counts (it succeeded, or never ran).
+  void withdraw(const std::string& key, clock::time_point at);
+  /// Forgets every attempt of a key (the account signed in).
   void succeeded(const std::string& key);
+  /// Keys tracked now (for tests).
+  std::size_t keys() const;
 
  private:
   void prune(std::deque<clock::time_point>& q, clock::time_point now) const;
+  void make_room(clock::time_point now);
   std::size_t max_;
   std::chrono::seconds window_;
-  std::mutex mutex_;
-  std::unordered_map<std::string, std::deque<clock::time_point>> failures_;
+  std::size_t max_keys_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, std::deque<clock::time_point>> attempts_;
 };
 
 }  // namespace nexsync::auth

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
 
 namespace nexsync::http {
 
@@ -17,6 +18,13 @@ char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + '
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() &&
          std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+}
+
+// Beast sends header values as they are: a line break inside one would end it and start another.
+void check_header(std::string_view name, std::string_view value) {
+  constexpr std::string_view line_breaks{"\r\n\0", 3};
+  if (name.find_first_of(line_breaks) != std::string_view::npos || value.find_first_of(line_breaks) != std::string_view::npos)
+    throw std::invalid_argument("response header \"" + std::string{name.substr(0, 64)} + "\" holds a line break");
 }
 
 int hex_value(char c) {
@@ -86,6 +94,7 @@ std::optional<std::string> request::form_param(std::string_view name) const {
 }
 
 response& response::set_header(std::string_view name, std::string_view value) {
+  check_header(name, value);
   for (auto& [k, v] : headers) {
     if (iequals(k, name)) {
       v = std::string{value};
@@ -96,6 +105,7 @@ response& response::set_header(std::string_view name, std::string_view value) {
 }
 
 response& response::add_header(std::string_view name, std::string_view value) {
+  check_header(name, value);
   headers.emplace_back(std::string{name}, std::string{value});
   return *this;
 }

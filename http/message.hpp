@@ -31,7 +31,7 @@ struct request {
   std::string query;              ///< raw query string without '?', e.g. "x=1"
   header_map headers;             ///< request headers (one value per name, repeated ones joined by ", ")
   std::string body;               ///< raw body bytes
-  std::string remote_address;     ///< peer IP address
+  std::string remote_address;     ///< the client's IP address (the peer's, or a trusted proxy's X-Forwarded-For)
   std::string request_id;         ///< id for logs, set by the server
   std::map<std::string, std::string> path_params;  ///< filled by the router from "{name}" segments
   std::string route;              ///< the matched route pattern, for metrics ("GET /api/x/{id}")
@@ -69,7 +69,8 @@ struct response {
   /// returns, then closes the connection.
   std::function<boost::asio::awaitable<void>(body_stream&)> stream;
 
-  /// Sets (replaces) a header.
+  /// Sets (replaces) a header. Both throw std::invalid_argument for a CR, LF or NUL in the name or
+  /// value: Beast would send it as is, and "\r\n" inside a value starts a header of the sender's choosing.
   response& set_header(std::string_view name, std::string_view value);
   /// Adds a header line even if the name exists (Set-Cookie).
   response& add_header(std::string_view name, std::string_view value);

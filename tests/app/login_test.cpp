@@ -3,6 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <thread>
+
 using namespace nexsync;
 
 TEST_CASE("pages require a session and send strangers to the login page") {
@@ -70,6 +73,38 @@ TEST_CASE("repeated wrong passwords are rate limited per account") {
   CHECK(limited.status == 429);
   CHECK(limited.body.find("Too many failed sign-ins") != std::string::npos);
   CHECK(app.signed_in(tenant.staff).get("/").status == 200);  // other accounts are unaffected
+}
+
+TEST_CASE("wrong passwords sent in parallel are limited as if sent one by one") {
+  test::app_server app;
+  auto tenant = app.add_tenant("Acme");
+  std::vector<test::http_client> clients;
+  for (int i = 0; i < 12; ++i) clients.push_back(app.client());
+  std::vector<unsigned> statuses(clients.size());
+  std::vector<std::thread> guesses;
+  for (std::size_t i = 0; i < clients.size(); ++i)
+    guesses.emplace_back([&, i] { statuses[i] = clients[i].login(tenant.owner, "wrong-password").status; });
+  for (auto& g : guesses) g.join();
+  auto refused = std::count(statuses.begin(), statuses.end(), 429u);
+  CHECK(std::count(statuses.begin(), statuses.end(), 401u) == 5);
+  CHECK(refused == 7);
+  CHECK(app.client().login(tenant.owner, test::seeded_tenant::password).status == 429);
+}
+
+TEST_CASE("a next path with a line break, tab or backslash is not echoed into the redirect") {
+  test::app_server app;
+  auto tenant = app.add_tenant("Acme");
+  for (std::string next : {"%2F%0D%0ASet-Cookie%3A%20nexsync_session%3Dplanted", "%2F%09%2Fevil.example", "%2F%5Cevil.example"}) {
+    INFO(next);
+    auto c = app.client();
+    auto form = c.get("/login");
+    auto token = test::http_client::extract(form.body, R"(name="csrf" value="([^"]+)\")");
+    auto res = c.post_form("/login", "csrf=" + token + "&email=" + test::http_client::encode(tenant.owner) +
+                                         "&password=" + test::seeded_tenant::password + "&next=" + next);
+    CHECK(res.status == 303);
+    CHECK(res.header("location") == "/");
+    CHECK(res.header("set-cookie").find("planted") == std::string::npos);
+  }
 }
 
 TEST_CASE("a session only ever shows its own tenant") {

@@ -43,6 +43,16 @@ TEST_CASE("response helpers set content types and replace headers") {
   CHECK(j.header("Content-Type") == "application/json");
 }
 
+TEST_CASE("a response header with a line break is refused, not sent") {
+  auto res = response::text(200, "ok");
+  CHECK_THROWS_AS(res.set_header("Location", "/\r\nSet-Cookie: planted=1"), std::invalid_argument);
+  CHECK_THROWS_AS(res.add_header("Set-Cookie", "a=1\nb=2"), std::invalid_argument);
+  CHECK_THROWS_AS(res.add_header("X-Bad\r\nName", "v"), std::invalid_argument);
+  CHECK_THROWS_AS(response::redirect(std::string_view{"/a\0b", 4}), std::invalid_argument);
+  CHECK_FALSE(res.header("Location"));
+  CHECK(res.header("Content-Type"));
+}
+
 TEST_CASE("html_escape neutralises markup") {
   CHECK(html_escape("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
 }
