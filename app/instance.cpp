@@ -60,6 +60,8 @@ struct instance::impl {
     ctx.sync->env->bulk_import_min_products = s.bulk_import_min_products;  // before any job can run
     add_routes(routes, ctx);
     http::server_options options;
+    for (auto& address : config::parse_address_list(s.trusted_proxies).value_or(std::vector<std::string>{}))
+      options.trusted_proxies.push_back(boost::asio::ip::make_address(address));  // validated with the settings
     options.observe = [this](const http::request& req, const http::response& res, double ms) {
       ctx.stats->observe(req, res, ms);
     };

@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include <arpa/inet.h>
 #include <charconv>
 #include <functional>
 
@@ -37,7 +38,7 @@ const std::vector<field>& fields() {
       TEXT(master_key_id, false), TEXT(previous_master_keys, true), TEXT(cron_secret, true),
       TEXT(shopify_api_key, false), TEXT(shopify_api_secret, true), TEXT(shopify_previous_api_secret, true),
       TEXT(shopify_shop_url, false), TEXT(shopify_api_version, false), TEXT(shopify_ca_file, false),
-      TEXT(log_level, false), INT(db_pool_size, 1, 64), INT(webhook_db_connections, 1, 16), INT(http_threads, 1, 64), INT(actor_threads, 1, 64),
+      TEXT(log_level, false), TEXT(trusted_proxies, false), INT(db_pool_size, 1, 64), INT(webhook_db_connections, 1, 16), INT(http_threads, 1, 64), INT(actor_threads, 1, 64),
       INT(session_idle_minutes, 1, 60 * 24 * 30), INT(session_absolute_hours, 1, 24 * 365),
       INT(sweep_interval_minutes, 0, 24 * 60), INT(bulk_import_min_products, 0, 100'000'000),
   };
@@ -74,6 +75,8 @@ std::optional<settings_error> validate(const settings& s) {
     return settings_error{"shopify_shop_url", "must contain {shop}, e.g. https://{shop}.myshopify.com"};
   if (s.log_level != "debug" && s.log_level != "info" && s.log_level != "warn" && s.log_level != "error")
     return settings_error{"log_level", "must be one of debug, info, warn, error"};
+  if (!parse_address_list(s.trusted_proxies))
+    return settings_error{"trusted_proxies", "must be IP addresses separated by commas, e.g. 10.0.0.5,::1"};
   return std::nullopt;
 }
 
@@ -124,6 +127,24 @@ std::optional<settings_error> check_for_serving(const settings& s) {
   if (s.shopify_api_secret.empty()) return settings_error{"NEXSYNC_SHOPIFY_API_SECRET", "is required"};
   if (s.cron_secret.size() < 16) return settings_error{"NEXSYNC_CRON_SECRET", "is required (at least 16 characters)"};
   return std::nullopt;
+}
+
+std::optional<std::vector<std::string>> parse_address_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::string_view rest{text};
+  while (!rest.empty()) {
+    auto comma = rest.find(',');
+    auto entry = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    while (!entry.empty() && entry.front() == ' ') entry.remove_prefix(1);
+    while (!entry.empty() && entry.back() == ' ') entry.remove_suffix(1);
+    if (entry.empty()) continue;
+    std::string address{entry};
+    unsigned char bytes[16];
+    if (inet_pton(AF_INET, address.c_str(), bytes) != 1 && inet_pton(AF_INET6, address.c_str(), bytes) != 1) return std::nullopt;
+    out.push_back(std::move(address));
+  }
+  return out;
 }
 
 std::optional<listen_address> parse_listen(const std::string& text) {

@@ -27,6 +27,7 @@ struct settings {
   std::string shopify_api_version = "2026-10";     ///< Admin API version
   std::string shopify_ca_file;                     ///< extra CA bundle to trust (a simulator's certificate)
   std::string log_level = "info";                  ///< debug | info | warn | error
+  std::string trusted_proxies;                     ///< "10.0.0.5,::1": proxies whose X-Forwarded-For names the client
   std::int64_t db_pool_size = 4;                   ///< PostgreSQL connections
   std::int64_t webhook_db_connections = 2;         ///< connections of their own for storing webhooks
   std::int64_t http_threads = 2;                   ///< Asio threads
@@ -53,6 +54,9 @@ std::map<std::string, std::string> nexsync_environment();
 
 /// Checks what `serve` needs beyond parsing (database URL, master key, app credentials).
 std::optional<settings_error> check_for_serving(const settings& s);
+
+/// The addresses of trusted_proxies ("a, b" → {"a", "b"}); nullopt when one is not an IP address.
+std::optional<std::vector<std::string>> parse_address_list(const std::string& text);
 
 /// host and port of `listen`.
 struct listen_address {

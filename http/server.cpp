@@ -13,6 +13,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <mutex>
@@ -133,7 +134,10 @@ struct server::impl : std::enable_shared_from_this<impl> {
 
   awaitable<void> serve(std::shared_ptr<connection> conn) {
     beast::error_code ec;
-    auto remote = conn->stream.socket().remote_endpoint(ec).address().to_string();
+    auto peer = conn->stream.socket().remote_endpoint(ec).address();
+    auto remote = peer.to_string();
+    const bool via_proxy = std::find(options.trusted_proxies.begin(), options.trusted_proxies.end(), peer) !=
+                           options.trusted_proxies.end();
     // Beast reads at most the buffer's free capacity (512 bytes at least): an empty buffer read a 7.5 KB
     // webhook in 16 recvmsg calls. One allocation per connection lets a request arrive in one.
     beast::flat_buffer buffer;
@@ -167,6 +171,9 @@ struct server::impl : std::enable_shared_from_this<impl> {
       auto version = beast_request.version();
       bool keep_alive = beast_request.keep_alive();
       auto req = to_request(std::move(beast_request), remote);
+      if (via_proxy)
+        if (auto forwarded = req.headers.find("x-forwarded-for"); forwarded != req.headers.end())
+          req.remote_address = client_address(peer, forwarded->second, options.trusted_proxies);
       auto started = std::chrono::steady_clock::now();
       response res;
       try {
@@ -308,6 +315,26 @@ void server::shutdown(std::chrono::milliseconds grace, std::function<void()> don
 std::size_t server::connection_count() const {
   std::lock_guard lock{impl_->mutex};
   return impl_->connections.size();
+}
+
+std::string client_address(const asio::ip::address& peer, std::string_view forwarded_for,
+                           const std::vector<asio::ip::address>& trusted_proxies) {
+  // Each proxy appends the address it was called from; read from the right, past our own proxies.
+  // An entry that is not an address ends the walk: whatever is left of it came from the client.
+  auto client = peer;
+  while (!forwarded_for.empty()) {
+    auto comma = forwarded_for.rfind(',');
+    auto entry = forwarded_for.substr(comma == std::string_view::npos ? 0 : comma + 1);
+    forwarded_for = forwarded_for.substr(0, comma == std::string_view::npos ? 0 : comma);
+    while (!entry.empty() && (entry.front() == ' ' || entry.front() == '\t')) entry.remove_prefix(1);
+    while (!entry.empty() && (entry.back() == ' ' || entry.back() == '\t')) entry.remove_suffix(1);
+    boost::system::error_code ec;
+    auto address = asio::ip::make_address(std::string{entry}, ec);
+    if (ec) break;
+    client = address;
+    if (std::find(trusted_proxies.begin(), trusted_proxies.end(), address) == trusted_proxies.end()) break;
+  }
+  return client.to_string();
 }
 
 }  // namespace nexsync::http

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace nexsync::http {
 
@@ -27,10 +28,18 @@ struct server_options {
   std::chrono::seconds idle_timeout{60};      ///< keep-alive idle time before closing
   std::size_t max_requests_per_connection = 10000;
   std::string server_name = "nexsync";        ///< Server header
+  /// Reverse proxies (a TLS terminator, a load balancer) whose X-Forwarded-For names the client: a
+  /// request from one gets the rightmost address there that is not itself a trusted proxy as its
+  /// remote_address. Anyone else's X-Forwarded-For is ignored (a client could write anything).
+  std::vector<boost::asio::ip::address> trusted_proxies;
   /// Called after each request with the request (route set by the router), the response and the
   /// handler's time in milliseconds: the hook for metrics.
   std::function<void(const request&, const response&, double)> observe;
 };
+
+/// The client's address of a request that came from `peer`: see server_options::trusted_proxies.
+std::string client_address(const boost::asio::ip::address& peer, std::string_view forwarded_for,
+                           const std::vector<boost::asio::ip::address>& trusted_proxies);
 
 /// Accepts connections and serves them until shutdown().
 class server {

@@ -43,6 +43,14 @@ TEST_CASE("unknown keys and invalid values name the key") {
   CHECK(failed(load_settings(R"({"listen":true})", {})).key == "listen");
 }
 
+TEST_CASE("trusted proxies are IP addresses separated by commas") {
+  CHECK(parse_address_list("") == std::vector<std::string>{});
+  CHECK(parse_address_list("10.0.0.5, ::1") == std::vector<std::string>{"10.0.0.5", "::1"});
+  CHECK_FALSE(parse_address_list("10.0.0.5,proxy.internal"));
+  CHECK(failed(load_settings(std::nullopt, {{"NEXSYNC_TRUSTED_PROXIES", "10.0.0.0/8"}})).key == "trusted_proxies");
+  CHECK(std::get<settings>(load_settings(std::nullopt, {{"NEXSYNC_TRUSTED_PROXIES", "127.0.0.1"}})).trusted_proxies == "127.0.0.1");
+}
+
 TEST_CASE("the bulk import threshold: default, file, environment and bounds") {
   CHECK(ok(load_settings(std::nullopt, {})).bulk_import_min_products == 2000);
   CHECK(ok(load_settings(R"({"bulk_import_min_products":500})", {})).bulk_import_min_products == 500);

@@ -23,6 +23,9 @@ struct running_server {
     routes.add("GET", "/hello", [](request& r) -> asio::awaitable<response> {
       co_return response::text(200, "hello " + r.query_param("name").value_or("world"));
     });
+    routes.add("GET", "/whoami", [](request& r) -> asio::awaitable<response> {
+      co_return response::text(200, r.remote_address);
+    });
     routes.add("POST", "/echo", [](request& r) -> asio::awaitable<response> {
       co_return response::text(200, r.body);
     });
@@ -83,6 +86,29 @@ TEST_CASE("server serves several requests on one keep-alive connection") {
   auto b = c.send(get("/hello"));
   CHECK(b.body() == "hello world");
   CHECK(c.send(get("/missing")).result_int() == 404);
+}
+
+TEST_CASE("X-Forwarded-For names the client only when a trusted proxy sends it") {
+  auto forwarded = [](std::string value) {
+    auto req = get("/whoami");
+    req.set("X-Forwarded-For", value);
+    return req;
+  };
+  {
+    running_server direct;  // no trusted proxies: a client's own header is ignored
+    client c{direct.port};
+    CHECK(c.send(forwarded("203.0.113.9")).body() == "127.0.0.1");
+  }
+  server_options opts;
+  opts.trusted_proxies = {asio::ip::make_address("127.0.0.1"), asio::ip::make_address("10.0.0.2")};
+  running_server proxied{opts};
+  client c{proxied.port};
+  CHECK(c.send(get("/whoami")).body() == "127.0.0.1");
+  CHECK(c.send(forwarded("203.0.113.9")).body() == "203.0.113.9");
+  // What the client wrote comes first; the rightmost address that is not one of ours is the client.
+  CHECK(c.send(forwarded("198.51.100.1, 203.0.113.9, 10.0.0.2")).body() == "203.0.113.9");
+  CHECK(c.send(forwarded("not-an-address, 2001:db8::7")).body() == "2001:db8::7");
+  CHECK(c.send(forwarded("garbage")).body() == "127.0.0.1");
 }
 
 TEST_CASE("server answers 413 for an oversize body and 431 for oversize headers") {
