@@ -102,6 +102,13 @@ std::string lower(std::string s) {
   return s;
 }
 
+// A signed delivery nexsync has no use for (a shop nobody connected, a body naming another shop) gets a
+// 2xx all the same: Shopify retries anything else for hours and then deletes the subscription, and its
+// compliance checks expect 200 for a shop the app does not know. Only a bad signature gets 401.
+http::response ignored(std::string_view code, std::string_view message) {
+  return http::response::json(200, boost::json::object{{"stored", false}, {"ignored", code}, {"message", message}});
+}
+
 boost::asio::awaitable<http::response> receive(context& ctx, http::request& req) {
   // 1. The signature of the raw body, before anything is parsed.
   auto hmac = req.header("X-Shopify-Hmac-Sha256");
@@ -133,9 +140,9 @@ boost::asio::awaitable<http::response> receive(context& ctx, http::request& req)
     ev.status = "failed";
     ev.reason = body.problem;
   } else if (!body.named_shop.empty() && body.named_shop != ev.shop_domain) {
-    log::warn("webhooks", "rejected: body names another shop than the header",
+    log::warn("webhooks", "ignored: body names another shop than the header",
               {{"request_id", req.request_id}, {"shop", ev.shop_domain}, {"topic", ev.topic}});
-    co_return http::response::json_error(401, "shop_mismatch", "The webhook is not from this shop.");
+    co_return ignored("shop_mismatch", "The body names another shop than X-Shopify-Shop-Domain; nothing was stored.");
   }
   // A body that parsed is valid UTF-8 without NUL already (Boost.JSON checks it): only others are scanned.
   if (body.is_object || storable_text(req.body)) {
@@ -162,8 +169,8 @@ boost::asio::awaitable<http::response> receive(context& ctx, http::request& req)
       tenant = found;
     }
     if (!tenant) {
-      log::warn("webhooks", "rejected: unknown shop", {{"request_id", req.request_id}, {"shop", ev.shop_domain}});
-      co_return http::response::json_error(401, "unknown_shop", "No account is connected to this shop.");
+      log::warn("webhooks", "ignored: unknown shop", {{"request_id", req.request_id}, {"shop", ev.shop_domain}, {"topic", ev.topic}});
+      co_return ignored("unknown_shop", "No account is connected to this shop; nothing was stored.");
     }
     ev.tenant_id = *tenant;
 
@@ -197,7 +204,9 @@ boost::asio::awaitable<http::response> receive(context& ctx, http::request& req)
       auto redact = [id, t, customer_id, email](storage::connection& c) {
         storage::transaction tx{c};
         auto n = storage::redact_customer(c, t, customer_id, email);
-        storage::mark_event(c, t, id, "applied", "redacted " + std::to_string(n) + " customer record(s)");
+        auto events = storage::redact_event_payloads(c, t, email);
+        storage::mark_event(c, t, id, "applied",
+                            "redacted " + std::to_string(n) + " customer record(s) and " + std::to_string(events) + " stored order webhook(s)");
         tx.commit();
         return n;
       };

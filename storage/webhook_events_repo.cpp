@@ -154,10 +154,20 @@ std::int64_t mark_events(connection& c, std::int64_t tenant_id, const std::vecto
   }
   auto r = c.exec(
       "UPDATE webhook_events e SET status = u.status, reason = NULLIF(u.reason, ''),"
-      " applied_at = CASE WHEN u.status IN ('applied', 'skipped') THEN now() END"
+      " applied_at = CASE WHEN u.status IN ('applied', 'skipped') THEN now() END,"
+      " payload = CASE WHEN u.status IN ('applied', 'skipped') AND e.topic LIKE 'orders/%' THEN '' ELSE e.payload END"
       " FROM unnest($2::bigint[], $3::text[], $4::text[]) AS u(id, status, reason)"
       " WHERE e.tenant_id = $1 AND e.id = u.id",
       params{tenant_id, binary_bigint_array(ids), binary_text_array(statuses), binary_text_array(reasons)});
+  return r.affected();
+}
+
+std::int64_t redact_event_payloads(connection& c, std::int64_t tenant_id, const std::string& email) {
+  if (email.empty()) return 0;
+  auto r = c.exec(
+      "UPDATE webhook_events SET payload = '' WHERE tenant_id = $1 AND topic LIKE 'orders/%'"
+      " AND status <> 'received' AND payload <> '' AND strpos(lower(payload), lower($2)) > 0",
+      params{tenant_id, email});
   return r.affected();
 }
 

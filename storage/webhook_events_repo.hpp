@@ -71,7 +71,8 @@ struct shop_with_pending {
 std::vector<shop_with_pending> shops_with_pending_orders(connection& c);
 
 /// Moves one event of this tenant to status (applied | skipped | failed | received) with a reason
-/// (empty: none); applied_at is set for applied and skipped. False if no such event in this tenant.
+/// (empty: none); applied_at is set for applied and skipped. An order event applied or skipped loses its
+/// payload (the customer's personal data: its sale holds what nexsync keeps). False if no such event.
 bool mark_event(connection& c, std::int64_t tenant_id, std::int64_t id, const std::string& status, const std::string& reason);
 
 /// One event's new status and reason (empty: none), for mark_events.
@@ -83,6 +84,11 @@ struct event_mark {
 
 /// Moves several events of this tenant at once (as mark_event does one); returns how many were found.
 std::int64_t mark_events(connection& c, std::int64_t tenant_id, const std::vector<event_mark>& marks);
+
+/// Blanks the payloads of this tenant's settled order events that name this email (customers/redact;
+/// applied and skipped ones are blank already, failed ones keep theirs for diagnosis until then).
+/// Returns how many. An empty email blanks nothing.
+std::int64_t redact_event_payloads(connection& c, std::int64_t tenant_id, const std::string& email);
 
 /// The tenant's newest events, newest first, without payloads.
 std::vector<webhook_event_row> recent_events(connection& c, std::int64_t tenant_id, std::int64_t limit);

@@ -102,3 +102,37 @@ TEST_CASE("insert_events answers rightly once PostgreSQL runs it from a cached p
   }
   CHECK(c.exec("SELECT count(*) FROM webhook_events").int64(0, 0) == stored);
 }
+
+TEST_CASE("an order event's payload goes once it is settled; a redact blanks the failed ones naming the customer",
+          "[storage][webhooks]") {
+  test::database db;
+  storage::connection c{db.url};
+  auto tenant = storage::create_tenant(c, "Acme");
+  auto other = storage::create_tenant(c, "Other");
+  const std::string body = R"({"id":1,"email":"Ann@Example.com","shipping_address":{"name":"Ann"}})";
+  auto request = event(tenant, "wh-dr", R"({"customer":{"email":"ann@example.com"}})");
+  request.topic = "customers/data_request";
+  auto out = storage::insert_events(c, {event(tenant, "wh-a", body), event(tenant, "wh-s", body), event(tenant, "wh-f", body),
+                                        event(tenant, "wh-r", body), request, event(other, "wh-o", body)});
+  REQUIRE(out.size() == 6);
+  auto payload = [&c](std::int64_t id) {
+    return c.exec("SELECT payload FROM webhook_events WHERE id = $1", storage::params{id}).get(0, 0);
+  };
+  CHECK(storage::mark_event(c, tenant, out[0].id, "applied", "sale 1 recorded"));
+  CHECK(storage::mark_event(c, tenant, out[1].id, "skipped", "already recorded"));
+  CHECK(storage::mark_event(c, tenant, out[2].id, "failed", "Shopify has no such order"));
+  CHECK(storage::mark_event(c, tenant, out[4].id, "applied", "recorded for the tenant"));
+  CHECK(payload(out[0].id).empty());
+  CHECK(payload(out[1].id).empty());
+  CHECK(payload(out[2].id) == body);  // kept for diagnosis
+  CHECK(payload(out[3].id) == body);  // still to be applied
+  CHECK(payload(out[4].id) != "");    // a data request is the tenant's to answer: its payload says whose
+  CHECK(storage::mark_event(c, other, out[5].id, "failed", "x"));
+
+  CHECK(storage::redact_event_payloads(c, tenant, "") == 0);
+  CHECK(storage::redact_event_payloads(c, tenant, "nobody@example.com") == 0);
+  CHECK(storage::redact_event_payloads(c, tenant, "ann@example.com") == 1);
+  CHECK(payload(out[2].id).empty());
+  CHECK(payload(out[3].id) == body);  // received: the apply blanks it
+  CHECK(payload(out[5].id) == body);  // another tenant's
+}
