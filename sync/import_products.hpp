@@ -96,7 +96,7 @@ bool use_bulk_import(std::int64_t products, std::int64_t min_products);
 
 /// Imports every variant through a bulk operation: start it, wait for it, download its JSONL file and
 /// write it in pages. False (nothing done) when Shopify will not start one now because others are
-/// running (OPERATION_IN_PROGRESS): the caller then pages instead. Throws job_failure otherwise.
+/// running (OPERATION_IN_PROGRESS or LIMIT_REACHED): the caller then pages instead. Throws job_failure otherwise.
 boost::asio::awaitable<bool> import_products_bulk(run& r);
 
 // ---- Pure parts of the bulk way (unit-tested) ----

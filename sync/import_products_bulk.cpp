@@ -83,7 +83,7 @@ class export_file {
 };
 
 // Starts the export: the operation's id, or empty when Shopify is running as many as it allows for
-// this app and shop (OPERATION_IN_PROGRESS).
+// this app and shop (OPERATION_IN_PROGRESS; LIMIT_REACHED, "try again later", is the same for a click).
 boost::asio::awaitable<std::string> start_export(run& r) {
   boost::json::object vars;
   vars["query"] = shopify::bulk_products_query("");
@@ -91,7 +91,8 @@ boost::asio::awaitable<std::string> start_export(run& r) {
   auto* errors = at_path(reply.body, "data.bulkOperationRunQuery.userErrors");
   if (errors && errors->is_array() && !errors->as_array().empty()) {
     const auto& first = errors->as_array().front();
-    if (text_of(at_path(first, "code")) == "OPERATION_IN_PROGRESS") co_return std::string{};
+    auto code = text_of(at_path(first, "code"));
+    if (code == "OPERATION_IN_PROGRESS" || code == "LIMIT_REACHED") co_return std::string{};
     throw job_failure("Shopify refused to export the catalog: " + text_of(at_path(first, "message")) + "." + nothing_imported);
   }
   auto id = text_of(at_path(reply.body, "data.bulkOperationRunQuery.bulkOperation.id"));
