@@ -47,7 +47,9 @@ std::string lower_ascii(std::string s) {
 }
 
 bool valid_order(const order_row& o) {
-  if (o.shopify_order_id.size() > 100 || text_length(o.name) > 100 || text_length(o.customer_email) > 254) return false;
+  if (o.shopify_order_id.size() > 100 || text_length(o.name) > 100 || text_length(o.customer_email) > 254 ||
+      o.shopify_customer_id.size() > 100)
+    return false;
   if (o.currency.size() != 3 || !std::all_of(o.currency.begin(), o.currency.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }))
     return false;
   if (!valid_money(o.subtotal) || !valid_money(o.total_tax) || !valid_money(o.total)) return false;
@@ -167,15 +169,18 @@ std::vector<row_outcome> import_sales(connection& c, std::int64_t tenant_id, con
     param order_id = o.shopify_order_id.empty() ? param{} : param{o.shopify_order_id};
     param order_name = (o.shopify_order_id.empty() || o.name.empty()) ? param{} : param{o.name};
     auto number = !o.name.empty() ? o.name : "SHOPIFY-" + o.shopify_order_id;
+    param shopify_customer = o.shopify_customer_id.empty() ? param{} : param{o.shopify_customer_id};
     auto failed = within_savepoint(c, [&] {
+      // The customer: the one imported from the same Shopify customer, else the one with the email.
       auto inserted = c.exec(
           "INSERT INTO sales (tenant_id, number, shopify_order_id, shopify_order_name, customer_id, source, currency,"
           " subtotal, total_tax, total, financial_status, created_at)"
-          " VALUES ($1, $2, $3, $4, (SELECT id FROM customers WHERE tenant_id = $1 AND lower(email) = lower($5)),"
+          " VALUES ($1, $2, $3, $4, coalesce((SELECT id FROM customers WHERE tenant_id = $1 AND shopify_customer_id = $13),"
+          "                                  (SELECT id FROM customers WHERE tenant_id = $1 AND lower(email) = lower($5))),"
           " $6, $7, $8::numeric, $9::numeric, $10::numeric, $11, coalesce($12::timestamptz, now()))"
           " ON CONFLICT DO NOTHING RETURNING id",
           params{tenant_id, number, order_id, order_name, o.customer_email, source, o.currency, o.subtotal, o.total_tax,
-                 o.total, lower_ascii(o.financial_status), o.created_at});
+                 o.total, lower_ascii(o.financial_status), o.created_at, shopify_customer});
       if (inserted.rows() == 0) {
         // The order is recorded already (maybe by a transaction that just committed), or its name is taken.
         auto existing = order_id

@@ -64,6 +64,7 @@ struct order_row {
   std::string shopify_order_id;    ///< the idempotency key of Shopify orders
   std::string name;                ///< Shopify's order name ("#1001"), or the sale number of a shop-floor sale
   std::string customer_email;      ///< links the sale to the tenant's customer with this email, if any
+  std::string shopify_customer_id; ///< links it to the customer imported from this Shopify customer (first)
   std::string currency = "USD";
   std::string subtotal = "0", total_tax = "0", total = "0";
   std::string financial_status = "paid";         ///< Shopify's displayFinancialStatus, any case

@@ -25,6 +25,7 @@ storage::order_row order_of(const boost::json::value& node) {
   storage::order_row o;
   o.shopify_order_id = text_of(at_path(node, "id"));
   o.name = text_of(at_path(node, "name"));
+  o.shopify_customer_id = text_of(at_path(node, "customer.id"));  // the sale's customer, if imported
   o.currency = text_of(at_path(node, "totalPriceSet.shopMoney.currencyCode"));
   if (o.currency.empty()) o.currency = "USD";
   o.total = text_of(at_path(node, "totalPriceSet.shopMoney.amount"));

@@ -166,6 +166,8 @@ asio::awaitable<http::response> app::control(http::request& req) {
                                    {"created_at", store::format_time(o.created_at)},
                                    {"updated_at", store::format_time(o.updated_at)},
                                    {"total_cents", o.total_cents()},
+                                   {"customer", o.customer < 0 ? json::value(nullptr)
+                                                               : json::value(executor::gid("Customer", store::make_id(s.number, static_cast<std::size_t>(o.customer))))},
                                    {"line_items", std::move(lines)}});
       }
       co_return http::response::json(200, json::object{{"orders", std::move(out)}});

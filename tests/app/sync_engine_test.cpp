@@ -105,22 +105,38 @@ TEST_CASE("push inventory sends only what differs, 250 per call, and a second pu
   CHECK(num(again, "skipped") == 300);
 }
 
-TEST_CASE("import orders: paid orders become sales once, decrementing stock once", "[sync]") {
+TEST_CASE("import orders: paid orders become sales once, decrementing stock once, linked to their customers", "[sync]") {
   synced_shop s{"order-shop", R"({"name":"order-shop","plan":"standard","products":20,"variants_per_product":1,
-                                 "no_sku_share":0,"duplicate_sku_share":0,"customers":5,"orders":30,"order_days":30,"seed":5})"};
+                                 "no_sku_share":0,"duplicate_sku_share":0,"customers":5,"no_email_share":0.4,
+                                 "orders":30,"order_days":30,"seed":5})"};
   REQUIRE(s.sync("products").status == 200);
-  std::int64_t paid = 0;
+  REQUIRE(s.sync("customers").status == 200);
+  std::set<std::string> imported_customers;  // Shopify ids of the customers nexsync has (those with an email)
+  auto customers = s.owner.get("/api/customers?page=1").json();  // keep the document alive
+  for (auto& c : customers.at("customers").as_array())
+    if (c.at("shopify_customer_id").is_string()) imported_customers.insert(std::string{c.at("shopify_customer_id").as_string()});
+  std::int64_t paid = 0, paid_by_imported = 0;
   auto orders = s.f.sim.control("GET", "/_sim/shops/order-shop/orders").json();  // keep the document alive
-  for (auto& o : orders.at("orders").as_array())
-    if (o.at("financial_status").as_string() == "paid") ++paid;
+  for (auto& o : orders.at("orders").as_array()) {
+    if (o.at("financial_status").as_string() != "paid") continue;
+    ++paid;
+    auto& customer = o.at("customer");
+    if (customer.is_string() && imported_customers.count(std::string{customer.as_string()})) ++paid_by_imported;
+  }
   REQUIRE(paid > 0);
+  REQUIRE(paid_by_imported > 0);
+  REQUIRE(paid_by_imported < paid);  // some have no customer, or one without an email (not imported)
   auto first = s.sync("orders").json();
   CHECK(first.at("error").is_null());
   CHECK(num(first, "synced") == paid);
   auto second = s.sync("orders").json();
   CHECK(num(second, "synced") == 0);
-  auto sales = s.owner.get("/api/sales?page=1").json();
+  auto sales = s.owner.get("/api/sales?page=1").json();  // one page: fewer than 50
   CHECK(sales.at("total").as_int64() == paid);
+  std::int64_t linked = 0;
+  for (auto& sale : sales.at("sales").as_array())
+    if (sale.at("customer").is_object()) ++linked;
+  CHECK(linked == paid_by_imported);
 }
 
 TEST_CASE("import customers by email with marketing consent, a repeat changes nothing", "[sync]") {
