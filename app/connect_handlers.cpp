@@ -35,7 +35,7 @@ struct error_text {
 };
 
 // The one table of connect/disconnect failures and what the page tells the user.
-constexpr std::array<error_text, 17> error_texts{{
+constexpr std::array<error_text, 18> error_texts{{
     {"shop_not_found", "We could not find that Shopify store. Enter the name before .myshopify.com, for example acme-jewellers."},
     {"shopify_unreachable", "Shopify could not be reached just now. Please try again in a moment."},
     {"not_permitted", "Only an owner or an integration manager can connect or disconnect the online store."},
@@ -50,6 +50,7 @@ constexpr std::array<error_text, 17> error_texts{{
     {"token_exchange_failed", "Shopify did not grant access. Please try connecting again."},
     {"missing_scopes", "Shopify granted fewer permissions than nexsync needs (products, inventory, orders and customers). Please connect again and approve all of them."},
     {"webhook_registration_failed", "nexsync could not subscribe to order notifications from Shopify. Please try again."},
+    {"protected_customer_data", "Shopify has not approved this app for protected customer data, which order notifications carry. In the Shopify Partner Dashboard, open the app's API access page, request access to protected customer data (for a development store, filling in the form is enough), then connect again."},
     {"no_location", "Your Shopify store has no active location to keep inventory in step with."},
     {"not_connected", "There is no Shopify connection to disconnect."},
     {"storage_failed", "The connection could not be saved. Please try again."},
@@ -159,27 +160,31 @@ boost::asio::awaitable<http::response> start_connect(context& ctx, http::request
   co_return res;
 }
 
-// Registers the webhook topics nexsync handles; "already taken" (a reconnect) counts as done.
-boost::asio::awaitable<bool> register_webhooks(context& ctx, std::string subdomain, std::string token) {
+// Registers the webhook topics nexsync handles; "already taken" (a reconnect) counts as done. Empty
+// when every topic is subscribed, else what Shopify said (logged: the page shows a sentence of ours).
+boost::asio::awaitable<std::string> register_webhooks(context& ctx, std::string subdomain, std::string token) {
   for (std::string_view topic : {"ORDERS_CREATE", "ORDERS_PAID", "APP_UNINSTALLED"}) {
     boost::json::object vars{{"topic", topic}, {"uri", webhook_url(ctx)}};
     std::string query{shopify::webhook_subscription_create.text};
     auto reply = co_await ctx.shopify->graphql(subdomain, token, query, vars);
-    if (!reply || !reply->errors.empty()) co_return false;
-    auto* data = reply->body.as_object().if_contains("data");
-    if (data == nullptr || !data->is_object()) co_return false;
-    auto* payload = data->as_object().if_contains("webhookSubscriptionCreate");
-    if (payload == nullptr || !payload->is_object()) co_return false;
-    auto* errors = payload->as_object().if_contains("userErrors");
-    if (errors && errors->is_array()) {
+    std::string problem;
+    boost::system::error_code missing;
+    if (!reply) problem = reply.error().message;
+    else if (!reply->errors.empty()) problem = reply->errors.front().message;
+    else if (auto* payload = reply->body.find_pointer("/data/webhookSubscriptionCreate", missing); !payload || !payload->is_object())
+      problem = "the answer had no webhookSubscriptionCreate";
+    else if (auto* errors = payload->as_object().if_contains("userErrors"); errors && errors->is_array())
       for (auto& e : errors->as_array()) {
         auto* m = e.is_object() ? e.as_object().if_contains("message") : nullptr;
-        std::string message = m && m->is_string() ? std::string{m->as_string()} : std::string{};
-        if (message.find("already been taken") == std::string::npos) co_return false;
+        std::string message = m && m->is_string() ? std::string{m->as_string()} : std::string{"(no message)"};
+        if (message.find("already been taken") == std::string::npos) problem = message;
       }
+    if (!problem.empty()) {
+      log::warn("shopify", "webhook subscription refused", {{"shop", subdomain}, {"topic", topic}, {"error", problem}});
+      co_return problem;
     }
   }
-  co_return true;
+  co_return std::string{};
 }
 
 // The first active location: where inventory is pushed.
@@ -263,9 +268,11 @@ boost::asio::awaitable<http::response> finish_connect(context& ctx, http::reques
     auto res = co_await abandon("missing_scopes");
     co_return res;
   }
-  auto hooks_ok = co_await register_webhooks(ctx, subdomain, tokens.access_token);
-  if (!hooks_ok) {
-    auto res = co_await abandon("webhook_registration_failed");
+  auto hooks_problem = co_await register_webhooks(ctx, subdomain, tokens.access_token);
+  if (!hooks_problem.empty()) {
+    // Order topics need the app's protected customer data access, which only its developer can request.
+    bool access = hooks_problem.find("protected customer data") != std::string::npos;
+    auto res = co_await abandon(access ? "protected_customer_data" : "webhook_registration_failed");
     co_return res;
   }
   auto location = co_await primary_location(ctx, subdomain, tokens.access_token);

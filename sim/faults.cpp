@@ -39,7 +39,7 @@ std::optional<std::string> faults::apply(const json::object& patch) {
   for (const auto& k : patch) {
     static const char* known[] = {"latency_ms", "error_5xx_share", "timeout_share", "timeout_ms", "truncate_share",
                                   "throttle_share", "http_429_share", "webhook_drop_rate", "webhook_duplicate_rate",
-                                  "restore_rate", "bucket_size", "bulk_duration_ms"};
+                                  "restore_rate", "bucket_size", "bulk_duration_ms", "protected_data_unapproved"};
     bool ok = false;
     for (auto* n : known) ok = ok || k.key() == n;
     if (!ok) return "unknown fault " + std::string(k.key());
@@ -58,6 +58,10 @@ std::optional<std::string> faults::apply(const json::object& patch) {
   if ((err = number("restore_rate", 0.001, 1e6, [&](std::optional<double> v) { restore_rate = v; })))
     return err;
   if ((err = number("bucket_size", 1, 1e7, [&](std::optional<double> v) { bucket_size = v; }))) return err;
+  if (auto it = patch.find("protected_data_unapproved"); it != patch.end()) {
+    if (!it->value().is_bool()) return std::string("protected_data_unapproved must be true or false");
+    protected_data_unapproved = it->value().as_bool();
+  }
   return std::nullopt;
 }
 
@@ -71,7 +75,8 @@ json::object faults::to_json() const {
                  {"http_429_share", http_429_share},
                  {"webhook_drop_rate", webhook_drop_rate},
                  {"webhook_duplicate_rate", webhook_duplicate_rate},
-                 {"bulk_duration_ms", bulk_duration_ms}};
+                 {"bulk_duration_ms", bulk_duration_ms},
+                 {"protected_data_unapproved", protected_data_unapproved}};
   o["restore_rate"] = restore_rate ? json::value(*restore_rate) : json::value(nullptr);
   o["bucket_size"] = bucket_size ? json::value(*bucket_size) : json::value(nullptr);
   return o;

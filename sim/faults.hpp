@@ -23,6 +23,7 @@ struct faults {
   std::optional<double> restore_rate;  ///< lowered/raised bucket restore rate
   std::optional<double> bucket_size;   ///< lowered/raised bucket capacity
   int bulk_duration_ms = 0;            ///< how long a bulk operation stays RUNNING (scaled by --time-scale)
+  bool protected_data_unapproved = false;  ///< the app lacks protected customer data access: order topics refused
 
   /// Applies the keys present in `patch`; returns an error message for a bad value.
   std::optional<std::string> apply(const boost::json::object& patch);

@@ -192,7 +192,12 @@ json::value subscription_create(context& ctx, const planned_field& f) {
   std::string format = "JSON";
   if (auto* fm = in.if_contains("format"); fm && fm->is_string()) format = std::string(fm->as_string());
   json::array errors;
-  if (uri.empty()) errors.push_back(user_error(field, "Address can't be blank"));
+  // Order topics carry protected customer data: an app without that access is refused (Shopify's words).
+  if (s.faults.protected_data_unapproved && topic.rfind("orders/", 0) == 0)
+    errors.push_back(user_error({"webhookSubscription"},
+                                "This app is not approved to subscribe to webhook topics containing protected customer data. "
+                                "See https://shopify.dev/docs/apps/launch/protected-customer-data for more details."));
+  else if (uri.empty()) errors.push_back(user_error(field, "Address can't be blank"));
   else if (!ctx.svc || !ctx.svc->webhook_uri_allowed(uri)) errors.push_back(user_error(field, "Address is invalid"));
   else
     for (const auto& sub : s.subscriptions)

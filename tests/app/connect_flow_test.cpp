@@ -377,6 +377,19 @@ TEST_CASE("fewer granted scopes are refused and the token is given back", "[conn
   CHECK(f.sim.control("GET", "/_sim/shops/acme-jewellers/subscriptions").json().at("subscriptions").as_array().empty());
 }
 
+TEST_CASE("an app without protected customer data access is told what to do in the Partner Dashboard", "[connect]") {
+  fixture f;
+  auto t = f.app.add_tenant("Acme");
+  auto owner = f.app.signed_in(t.owner);
+  REQUIRE(f.sim.control("PUT", "/_sim/shops/acme-jewellers/faults", R"({"protected_data_unapproved":true})").status / 100 == 2);
+  auto res = owner.get(consent(f.sim, start_connect(owner)));
+  check_refused(owner, res, "protected_customer_data", "request access to protected customer data");
+  CHECK(count(f.app.db.url, "SELECT count(*) FROM integrations") == 0);
+  // Once the developer has the access, connecting works.
+  REQUIRE(f.sim.control("PUT", "/_sim/shops/acme-jewellers/faults", R"({"protected_data_unapproved":false})").status / 100 == 2);
+  CHECK(owner.get(consent(f.sim, start_connect(owner))).header("location") == "/website/connect?shopify=connected");
+}
+
 TEST_CASE("a shop connected to another tenant is refused with a clear message", "[connect][hostile]") {
   fixture f;
   auto a = f.app.add_tenant("Acme");
