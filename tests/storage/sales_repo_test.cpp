@@ -120,6 +120,9 @@ TEST_CASE("import skips what it must not record") {
   CHECK(f.quantity() == 10 - 2 - 4);  // two lines of one SKU: one movement of 4
   CHECK(f.count("stock_movements") == 3);
   CHECK_THROWS_AS(storage::import_sales(f.c, f.tenant, {order("o-9", "#9")}, "carrier_pigeon"), std::invalid_argument);
+  auto lapsed = order("o-10", "#1010");
+  lapsed.financial_status = "EXPIRED";  // a lapsed authorization: not paid, not malformed
+  CHECK(storage::import_sales(f.c, f.tenant, {lapsed}, "shopify_webhook")[0].reason == "not_paid");
 }
 
 TEST_CASE("a shop-floor sale is keyed by its number") {
