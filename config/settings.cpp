@@ -35,7 +35,7 @@ struct field {
 const std::vector<field>& fields() {
   static const std::vector<field> all = {
       TEXT(listen, false), TEXT(public_url, false), TEXT(database_url, true), TEXT(master_key, true),
-      TEXT(master_key_id, false), TEXT(previous_master_keys, true), TEXT(cron_secret, true),
+      TEXT(master_key_id, false), TEXT(previous_master_keys, true), TEXT(cron_secret, true), TEXT(metrics_token, true),
       TEXT(shopify_api_key, false), TEXT(shopify_api_secret, true), TEXT(shopify_previous_api_secret, true),
       TEXT(shopify_shop_url, false), TEXT(shopify_api_version, false), TEXT(shopify_ca_file, false),
       TEXT(log_level, false), TEXT(trusted_proxies, false), INT(db_pool_size, 1, 64), INT(webhook_db_connections, 1, 16), INT(http_threads, 1, 64), INT(actor_threads, 1, 64),

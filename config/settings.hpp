@@ -20,6 +20,7 @@ struct settings {
   std::string master_key_id = "k1";                ///< id stored beside sealed values, for rotation
   std::string previous_master_keys;                ///< "id:key,id:key" still accepted for unsealing
   std::string cron_secret;                         ///< bearer secret of /api/cron/*
+  std::string metrics_token;                       ///< bearer token of /metrics (empty: loopback clients only)
   std::string shopify_api_key;                     ///< the app's client id
   std::string shopify_api_secret;                  ///< the app's client secret (signs OAuth and webhooks)
   std::string shopify_previous_api_secret;         ///< accepted for webhooks during a secret rotation

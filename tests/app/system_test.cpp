@@ -18,6 +18,24 @@ TEST_CASE("healthz, readyz and metrics answer") {
   CHECK(metrics.body.find("nexsync_db_pool_connections 2") != std::string::npos);
 }
 
+TEST_CASE("metrics are for this machine, or for whoever holds the metrics token") {
+  SECTION("behind a proxy, a remote client is refused") {
+    test::app_server app{[](config::settings& s) { s.trusted_proxies = "127.0.0.1"; }};
+    auto c = app.client();
+    CHECK(c.request("GET", "/metrics", "", {{"X-Forwarded-For", "203.0.113.5"}}).status == 403);
+    CHECK(c.request("GET", "/metrics", "", {{"X-Forwarded-For", "127.0.0.1"}}).status == 200);
+  }
+  SECTION("with a token, only the token") {
+    test::app_server app{[](config::settings& s) { s.metrics_token = "metrics-token-0123456789"; }};
+    auto c = app.client();
+    CHECK(c.get("/metrics").status == 401);
+    CHECK(c.request("GET", "/metrics", "", {{"Authorization", "Bearer wrong"}}).status == 401);
+    auto res = c.request("GET", "/metrics", "", {{"Authorization", "Bearer metrics-token-0123456789"}});
+    CHECK(res.status == 200);
+    CHECK(res.body.find("nexsync_http_requests_total") != std::string::npos);
+  }
+}
+
 TEST_CASE("an oversize body gets 413 with a message") {
   test::app_server app;
   auto c = app.client();
