@@ -16,11 +16,36 @@
 #include <iostream>
 #include <sstream>
 
+#include <termios.h>
+#include <unistd.h>
+
 using namespace nexsync;
 
 namespace {
 
 const std::set<std::string> roles{"owner", "integration_manager", "staff"};
+
+// A password not given on the command line (where `ps` and shell history would show it): one line of
+// standard input, typed without echo when it is a terminal.
+std::string password_from_stdin(const std::string& prompt) {
+  bool terminal = isatty(STDIN_FILENO) == 1;
+  termios saved{};
+  if (terminal) {
+    std::cerr << prompt << ": " << std::flush;
+    tcgetattr(STDIN_FILENO, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string line;
+  std::getline(std::cin, line);
+  if (terminal) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    std::cerr << "\n";
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
 
 int fail(const std::string& message) {
   std::cerr << "nexsync: " << message << "\n";
@@ -103,7 +128,8 @@ int main(int argc, char** argv) {
   std::string tenant_name, owner_email, owner_password;
   tenant_create->add_option("--name", tenant_name, "The business's name")->required();
   tenant_create->add_option("--owner-email", owner_email, "The owner's login email")->required();
-  tenant_create->add_option("--owner-password", owner_password, "The owner's password (10+ characters)")->required();
+  tenant_create->add_option("--owner-password", owner_password,
+                            "The owner's password (10+ characters); omitted: read from standard input, which `ps` does not show");
 
   auto* user_cmd = cli.add_subcommand("user", "Manage users");
   user_cmd->require_subcommand(1);
@@ -111,7 +137,8 @@ int main(int argc, char** argv) {
   std::string user_tenant, user_email, user_password, user_role = "staff";
   user_add->add_option("--tenant", user_tenant, "Tenant id or exact name")->required();
   user_add->add_option("--email", user_email, "Login email")->required();
-  user_add->add_option("--password", user_password, "Password (10+ characters)")->required();
+  user_add->add_option("--password", user_password,
+                       "Password (10+ characters); omitted: read from standard input, which `ps` does not show");
   user_add->add_option("--role", user_role, "owner | integration_manager | staff")->check(CLI::IsMember(roles));
 
   auto* demo_cmd = cli.add_subcommand("demo", "Demo data");
@@ -141,6 +168,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*tenant_create) {
+      if (owner_password.empty()) owner_password = password_from_stdin("Owner's password");
       if (auto p = auth::password_problem(owner_password); !p.empty()) return fail(p);
       auto c = open_migrated(*settings);
       storage::transaction tx{*c};
@@ -162,6 +190,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*user_add) {
+      if (user_password.empty()) user_password = password_from_stdin("Password for " + user_email);
       if (auto p = auth::password_problem(user_password); !p.empty()) return fail(p);
       auto c = open_migrated(*settings);
       std::optional<std::int64_t> tenant;

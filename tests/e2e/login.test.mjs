@@ -7,7 +7,8 @@ let db, server, browser;
 
 before(async () => {
   db = createDatabase();
-  nexsyncCommand(db.url, ['tenant', 'create', '--name', 'Acme Jewellers', '--owner-email', 'owner@acme.test', '--owner-password', password]);
+  // The password on standard input, not in the arguments (where `ps` would show it).
+  nexsyncCommand(db.url, ['tenant', 'create', '--name', 'Acme Jewellers', '--owner-email', 'owner@acme.test'], `${password}\n`);
   server = await startServer(db.url);
   browser = await launchBrowser();
 });

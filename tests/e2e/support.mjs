@@ -26,8 +26,8 @@ export function createDatabase() {
 }
 
 /** Runs a nexsync admin command against a database. */
-export function nexsyncCommand(databaseUrl, args) {
-  return execFileSync(`${bin}/nexsync`, args, { env: { ...process.env, NEXSYNC_DATABASE_URL: databaseUrl } }).toString();
+export function nexsyncCommand(databaseUrl, args, input) {
+  return execFileSync(`${bin}/nexsync`, args, { input, env: { ...process.env, NEXSYNC_DATABASE_URL: databaseUrl } }).toString();
 }
 
 /** Starts a process and waits for the line "<name> listening on http://HOST:PORT"; returns the URL. */
