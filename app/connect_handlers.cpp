@@ -3,6 +3,7 @@
 #include "app/pages.hpp"
 #include "app/session.hpp"
 #include "app/shopify_access.hpp"
+#include "app/webhook_handlers.hpp"
 #include "auth/session_token.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/hmac.hpp"
@@ -92,7 +93,7 @@ std::string callback_url(const context& ctx) {
 std::string webhook_url(const context& ctx) {
   auto base = ctx.settings.public_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  return base + "/api/webhooks/shopify";
+  return base + std::string{webhook_path};
 }
 
 boost::json::object integration_context(const storage::integration_row& row) {

@@ -3,6 +3,7 @@
 #include "app/metrics.hpp"
 #include "app/routes.hpp"
 #include "app/sync_services.hpp"
+#include "app/webhook_handlers.hpp"
 #include "http/server.hpp"
 #include "log/log.hpp"
 #include "storage/migrations.hpp"
@@ -60,6 +61,7 @@ struct instance::impl {
     ctx.sync->env->bulk_import_min_products = s.bulk_import_min_products;  // before any job can run
     add_routes(routes, ctx);
     http::server_options options;
+    options.larger_bodies.emplace_back(std::string{webhook_path}, webhook_body_limit);
     for (auto& address : config::parse_address_list(s.trusted_proxies).value_or(std::vector<std::string>{}))
       options.trusted_proxies.push_back(boost::asio::ip::make_address(address));  // validated with the settings
     options.observe = [this](const http::request& req, const http::response& res, double ms) {

@@ -235,7 +235,7 @@ boost::asio::awaitable<http::response> receive(context& ctx, http::request& req)
 void add_webhook_routes(http::router& r, context& ctx) {
   if (!ctx.webhooks) ctx.webhooks = make_webhook_ingest(ctx.webhook_db ? ctx.webhook_db : ctx.db, ctx.settings.webhook_db_connections);
   if (!ctx.webhook_shops) ctx.webhook_shops = std::make_shared<shop_tenant_cache>();
-  r.add("POST", "/api/webhooks/shopify", [&ctx](http::request& req) { return receive(ctx, req); });
+  r.add("POST", webhook_path, [&ctx](http::request& req) { return receive(ctx, req); });
 }
 
 }  // namespace nexsync::app

@@ -87,10 +87,21 @@ response limit_error(unsigned status, std::string_view message) {
 
 struct server::impl : std::enable_shared_from_this<impl> {
   impl(asio::io_context& io, server_options o, handler h)
-      : io(io), options(std::move(o)), handle(std::move(h)), acceptor(asio::make_strand(io)) {}
+      : io(io), options(std::move(o)), handle(std::move(h)), acceptor(asio::make_strand(io)) {
+    for (auto& [path, limit] : options.larger_bodies) largest_body_limit = std::max(largest_body_limit, limit);
+  }
+
+  // The body limit of a request target: its path's own, else the server's.
+  std::size_t body_limit_for(std::string_view target) const {
+    auto path = target.substr(0, target.find('?'));
+    for (auto& [larger, limit] : options.larger_bodies)
+      if (path == larger) return limit;
+    return options.body_limit;
+  }
 
   asio::io_context& io;
   server_options options;
+  std::size_t largest_body_limit = options.body_limit;
   handler handle;
   tcp::acceptor acceptor;
   std::atomic<bool> stopping{false};
@@ -145,15 +156,21 @@ struct server::impl : std::enable_shared_from_this<impl> {
     for (std::size_t served = 0; served < options.max_requests_per_connection && !stopping; ++served) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
-      parser.body_limit(options.body_limit);
+      parser.body_limit(largest_body_limit);  // Beast checks Content-Length with the header: the path's own below
 
       conn->idle = true;
       conn->stream.expires_after(served == 0 ? options.read_timeout : options.idle_timeout);
       auto [header_ec, header_bytes] = co_await bhttp::async_read_header(conn->stream, buffer, parser, use_tuple);
       conn->idle = false;
       if (!header_ec && !parser.is_done()) {
-        conn->stream.expires_after(options.read_timeout);
-        std::tie(header_ec, header_bytes) = co_await bhttp::async_read(conn->stream, buffer, parser, use_tuple);
+        auto limit = body_limit_for(parser.get().target());
+        if (auto length = parser.content_length(); length && *length > limit) {
+          header_ec = bhttp::error::body_limit;
+        } else {
+          parser.body_limit(limit);  // a chunked body is counted as it arrives
+          conn->stream.expires_after(options.read_timeout);
+          std::tie(header_ec, header_bytes) = co_await bhttp::async_read(conn->stream, buffer, parser, use_tuple);
+        }
       }
       if (header_ec == bhttp::error::body_limit) {
         co_await write(conn, limit_error(413, "The request body is larger than this server accepts."), 11, false);

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace nexsync::http {
@@ -24,6 +25,8 @@ using handler = std::function<boost::asio::awaitable<response>(request&)>;
 struct server_options {
   std::size_t header_limit = 16 * 1024;       ///< bytes of request line + headers (431 beyond)
   std::size_t body_limit = 1024 * 1024;       ///< bytes of body (413 beyond)
+  /// Paths (exact, without the query) allowed a larger body than body_limit, with their limit.
+  std::vector<std::pair<std::string, std::size_t>> larger_bodies;
   std::chrono::seconds read_timeout{30};      ///< time to receive one whole request
   std::chrono::seconds idle_timeout{60};      ///< keep-alive idle time before closing
   std::size_t max_requests_per_connection = 10000;

@@ -150,8 +150,8 @@ TEST_CASE("webhooks: forged, unsigned, mis-addressed and oversize deliveries sto
     }
     CHECK(deliver(app, body, shopify_headers(body, "acme.example.com", "wh-h")).status == 400);
   }
-  SECTION("a body over the limit") {
-    std::string big = R"({"note":")" + std::string(1024 * 1024, 'x') + R"("})";
+  SECTION("a body over the webhook limit (16 MB)") {
+    std::string big = R"({"note":")" + std::string(17 * 1024 * 1024, 'x') + R"("})";
     CHECK(deliver(app, big, shopify_headers(big, "acme.myshopify.com", "wh-big")).status == 413);
   }
   CHECK(count(app) == 0);
@@ -165,6 +165,18 @@ TEST_CASE("webhooks: the previous secret still verifies during a rotation", "[we
   CHECK(deliver(app, body, shopify_headers(body, "acme.myshopify.com", "wh-new")).status == 200);
   CHECK(deliver(app, body, shopify_headers(body, "acme.myshopify.com", "wh-bad", "orders/create", "older")).status == 401);
   CHECK(count(app) == 2);
+}
+
+TEST_CASE("webhooks: an order body over the server's 1 MB is stored whole", "[webhooks]") {
+  test::app_server app;
+  connect_shop(app, "Acme", "acme.myshopify.com");
+  // Hundreds of line items: Shopify sends the order whole.
+  std::string big = R"({"id":9,"admin_graphql_api_id":"gid://shopify/Order/9","note":")" + std::string(3 * 1024 * 1024, 'x') + R"("})";
+  auto r = deliver(app, big, shopify_headers(big, "acme.myshopify.com", "wh-large"));
+  CHECK(r.status == 200);
+  storage::connection c{app.db.url};
+  CHECK(c.exec("SELECT length(payload) FROM webhook_events WHERE webhook_id = 'wh-large'").int64(0, 0) ==
+        static_cast<std::int64_t>(big.size()));
 }
 
 TEST_CASE("webhooks: malformed JSON with a good signature is stored as failed and acknowledged", "[webhooks]") {

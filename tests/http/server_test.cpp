@@ -111,6 +111,27 @@ TEST_CASE("X-Forwarded-For names the client only when a trusted proxy sends it")
   CHECK(c.send(forwarded("garbage")).body() == "127.0.0.1");
 }
 
+TEST_CASE("a path with a larger body limit takes larger bodies, others still get 413") {
+  server_options opts;
+  opts.body_limit = 1000;
+  opts.larger_bodies = {{"/echo", 10000}};
+  running_server s{opts};
+  auto post = [&s](std::string target, std::size_t bytes, bool chunked = false) {
+    client c{s.port};
+    bhttp::request<bhttp::string_body> req{bhttp::verb::post, target, 11};
+    req.body() = std::string(bytes, 'x');
+    if (chunked) req.chunked(true);
+    return c.send(req);
+  };
+  CHECK(post("/echo", 5000).result_int() == 200);
+  CHECK(post("/echo", 5000).body().size() == 5000);
+  CHECK(post("/echo?x=1", 5000).result_int() == 200);
+  CHECK(post("/echo", 20000).result_int() == 413);
+  CHECK(post("/echo", 20000, true).result_int() == 413);  // no Content-Length: counted as it arrives
+  CHECK(post("/hello", 5000).result_int() == 413);        // the server's own limit elsewhere
+  CHECK(post("/hello", 5000, true).result_int() == 413);
+}
+
 TEST_CASE("server answers 413 for an oversize body and 431 for oversize headers") {
   server_options opts;
   opts.body_limit = 1000;
