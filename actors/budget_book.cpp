@@ -92,8 +92,9 @@ void budget_book::complete(std::uint64_t ticket, const bucket_report& report, cl
   auto& s = shop(it->second.shop, now);
   --s.in_flight;
   s.in_flight_cost -= it->second.cost;
-  in_flight_.erase(it);
   restore(s, now);
+  if (!report.sent) s.available = std::min(s.capacity, s.available + std::min(it->second.cost, s.capacity));
+  in_flight_.erase(it);
   if (report.has_status) {
     // Shopify's figure is the truth (it may have lowered the shop's limits); calls of ours it has
     // not seen yet are still owed.

@@ -26,6 +26,7 @@ struct bucket_report {
   double restore_rate = 0;
   bool throttled = false;         ///< THROTTLED error or HTTP 429
   double retry_after_seconds = 0; ///< from Retry-After, if any
+  bool sent = true;               ///< false: the granted call never went out (no token; a stop): its cost comes back
 };
 
 /// The budget of every shop and the queue of calls waiting for it.

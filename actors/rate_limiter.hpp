@@ -18,7 +18,7 @@ namespace nexsync::actors {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, bucket_report& x) {
   return f(caf::meta::type_name("bucket_report"), x.has_status, x.maximum_available, x.currently_available,
-           x.restore_rate, x.throttled, x.retry_after_seconds);
+           x.restore_rate, x.throttled, x.retry_after_seconds, x.sent);
 }
 
 /// A shop's bucket as the limiter sees it (for status pages and tests).

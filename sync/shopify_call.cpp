@@ -79,13 +79,15 @@ boost::asio::awaitable<call_result> call_shopify(job_env& env, call_spec spec) {
                                                       actors::acquire_atom_v, spec.shop, cost,
                                                       static_cast<std::uint8_t>(spec.priority));
     actors::bucket_report report;
+    actors::bucket_report unsent;  // the call does not go out: the limiter gives its cost back
+    unsent.sent = false;
     if (env.stopper.stopping()) {  // the grant may have taken a while
-      caf::anon_send(env.limiter, actors::release_atom_v, ticket, report);
+      caf::anon_send(env.limiter, actors::release_atom_v, ticket, unsent);
       co_return stopping_failure();
     }
     auto token = co_await env.token(spec.tenant_id, refreshed);
     if (!token) {
-      caf::anon_send(env.limiter, actors::release_atom_v, ticket, report);
+      caf::anon_send(env.limiter, actors::release_atom_v, ticket, unsent);
       co_return call_failure{"Shopify did not accept nexsync's credentials: " + token.error().message +
                                  ". Reconnect the store on the Integrations page.",
                              false};

@@ -34,6 +34,21 @@ TEST_CASE("a call is granted only when the bucket holds its cost") {
   CHECK(book.grant_ready(t0 + 2620ms) == std::vector<std::uint64_t>{second});
 }
 
+TEST_CASE("a granted call that never went out gives its cost back") {
+  budget_book book;
+  book.set_default("a", 1000, 50, t0);
+  auto first = book.enqueue("a", 900, call_priority::webhook, t0);
+  CHECK(book.grant_ready(t0) == std::vector<std::uint64_t>{first});
+  bucket_report unsent;
+  unsent.sent = false;  // no token, or the server stopping: nothing reached Shopify
+  book.complete(first, unsent, t0);
+  auto second = book.enqueue("a", 900, call_priority::webhook, t0);
+  CHECK(book.grant_ready(t0) == std::vector<std::uint64_t>{second});  // not 16 s later
+  book.complete(second, bucket_report{}, t0);  // sent, without a throttleStatus: the debit stands
+  book.enqueue("a", 900, call_priority::webhook, t0);
+  CHECK(book.grant_ready(t0).empty());
+}
+
 TEST_CASE("interactive calls of a shop go before its cron calls") {
   budget_book book;
   book.set_default("a", 100, 10, t0);
