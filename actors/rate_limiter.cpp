@@ -12,6 +12,7 @@ struct rate_limiter_state {
   budget_book book;
   std::unordered_map<std::uint64_t, caf::typed_response_promise<std::uint64_t>> pending;
   caf::actor_clock::time_point wake_at{};  // the earliest wake message already scheduled
+  bool draining = false;                   // flushed: the server is stopping
   static inline const char* name = "rate_limiter";
 };
 
@@ -48,6 +49,10 @@ rate_limiter_actor::behavior_type rate_limiter(self_ptr self, std::size_t max_in
       [=](acquire_atom, const std::string& shop, double cost, std::uint8_t priority) -> caf::result<std::uint64_t> {
         auto now = self->clock().now();
         auto ticket = self->state.book.enqueue(shop, cost, static_cast<call_priority>(std::min<std::uint8_t>(priority, 2)), now);
+        if (self->state.draining) {
+          self->state.book.cancel(ticket);  // a ticket the book does not hold: its release is ignored
+          return ticket;
+        }
         auto promise = self->make_response_promise<std::uint64_t>();
         self->state.pending.emplace(ticket, promise);
         pump(self);
@@ -67,6 +72,16 @@ rate_limiter_actor::behavior_type rate_limiter(self_ptr self, std::size_t max_in
         return budget_view{s.capacity, s.available, s.restore_rate, s.waiting, s.in_flight, s.granted, s.throttled};
       },
       [=](wake_atom) { pump(self); },
+      [=](flush_atom) {
+        // The server is stopping: waiting jobs get their tickets now, see the stop and release them
+        // unused, instead of waiting for budget while the stop waits for them.
+        self->state.draining = true;
+        for (auto& [ticket, promise] : self->state.pending) {
+          self->state.book.cancel(ticket);
+          promise.deliver(ticket);
+        }
+        self->state.pending.clear();
+      },
   };
 }
 

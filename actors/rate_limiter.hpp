@@ -43,6 +43,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(nexsync_rate_limiter, caf::first_custom_type_id)
   CAF_ADD_ATOM(nexsync_rate_limiter, nexsync::actors, plan_atom, "plan")
   CAF_ADD_ATOM(nexsync_rate_limiter, nexsync::actors, budget_atom, "budget")
   CAF_ADD_ATOM(nexsync_rate_limiter, nexsync::actors, wake_atom, "wake")
+  CAF_ADD_ATOM(nexsync_rate_limiter, nexsync::actors, flush_atom, "flush")
 CAF_END_TYPE_ID_BLOCK(nexsync_rate_limiter)
 
 namespace nexsync::actors {
@@ -53,8 +54,11 @@ using rate_limiter_actor = caf::typed_actor<
     caf::reacts_to<release_atom, std::uint64_t, bucket_report>,
     caf::reacts_to<plan_atom, std::string, double, double>,
     caf::replies_to<budget_atom, std::string>::with<budget_view>,
-    caf::reacts_to<wake_atom>>;
+    caf::reacts_to<wake_atom>,
+    caf::reacts_to<flush_atom>>;
 
+/// flush (the server is stopping): every waiting acquire is answered at once, and so is every later
+/// one, out of budget; callers see the stop and release their tickets unused.
 /// Spawns the limiter. max_in_flight caps granted, unfinished calls across all shops.
 rate_limiter_actor spawn_rate_limiter(caf::actor_system& sys, std::size_t max_in_flight = 64);
 

@@ -100,7 +100,7 @@ void instance::stop(std::chrono::milliseconds grace) {
   impl_->stopped = true;
   // Sync jobs stop at their next page boundary, so a click waiting for its run is answered (the run
   // "interrupted", every page so far kept) while requests drain.
-  if (impl_->ctx.sync) impl_->ctx.sync->env->stopper.ask_to_stop();
+  if (impl_->ctx.sync) impl_->ctx.sync->ask_jobs_to_stop();
   std::promise<void> drained;
   impl_->server->shutdown(grace, [&drained] { drained.set_value(); });
   drained.get_future().wait();

@@ -106,6 +106,11 @@ void sync_services::replay_pending_webhooks(context& ctx) {
 
 sync_services::~sync_services() { stop(); }
 
+void sync_services::ask_jobs_to_stop() {
+  env->stopper.ask_to_stop();
+  caf::anon_send(limiter, actors::flush_atom_v);
+}
+
 void sync_services::stop() {
   caf::anon_send_exit(reconciler, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);

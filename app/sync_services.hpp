@@ -21,6 +21,9 @@ struct sync_services {
   void replay_pending_webhooks(context& ctx);
   /// The request that applies a shop's stored order webhooks.
   static actors::sync_request webhook_request(std::int64_t event_id);
+  /// Asks running sync jobs to stop at their next page boundary (see sync::job_stopper), waking those
+  /// waiting for the limiter's budget.
+  void ask_jobs_to_stop();
   /// Stops the registry (and with it every connection) and the limiter; waiting callers get errors.
   void stop();
   actors::runtime runtime;

@@ -49,6 +49,34 @@ TEST_CASE("acquire answers at once when the budget is there and later when it is
   f.sched->run();
 }
 
+TEST_CASE("a flush answers every waiting acquire at once, and every later one") {
+  fixture f;
+  caf::anon_send(f.limiter, plan_atom_v, std::string{"shop-a"}, 1000.0, 10.0);
+  f.sched->run();
+  std::vector<std::uint64_t> tickets;
+  auto client = f.sys->spawn([&](caf::event_based_actor* self, int) {
+    for (int i = 0; i < 3; ++i)
+      self->request(f.limiter, caf::infinite, acquire_atom_v, std::string{"shop-a"}, 900.0, std::uint8_t{2})
+          .then([&](std::uint64_t t) { tickets.push_back(t); });
+  }, 0);
+  f.sched->run();
+  REQUIRE(tickets.size() == 1);  // the others wait 90 s each for the bucket
+  caf::anon_send(f.limiter, flush_atom_v);
+  f.sched->run();
+  CHECK(tickets.size() == 3);
+  auto late = f.sys->spawn([&](caf::event_based_actor* self, int) {
+    self->request(f.limiter, caf::infinite, acquire_atom_v, std::string{"shop-a"}, 900.0, std::uint8_t{2})
+        .then([&](std::uint64_t t) { tickets.push_back(t); });
+  }, 0);
+  f.sched->run();
+  CHECK(tickets.size() == 4);
+  for (auto t : tickets) caf::anon_send(f.limiter, release_atom_v, t, bucket_report{});  // unknown ones ignored
+  f.sched->run();
+  caf::anon_send_exit(client, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(late, caf::exit_reason::user_shutdown);
+  f.sched->run();
+}
+
 TEST_CASE("budget reports the shop's bucket") {
   fixture f;
   caf::anon_send(f.limiter, plan_atom_v, std::string{"shop-b"}, 4000.0, 200.0);

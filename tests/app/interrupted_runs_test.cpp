@@ -9,6 +9,19 @@
 
 using namespace nexsync;
 
+namespace {
+
+// Clicks Import Products and waits for the answer; status 0 if the connection was cut instead.
+test::reply click_import(test::http_client& owner) {
+  try {
+    return owner.send_json("POST", "/api/integrations/shopify/sync", R"({"direction":"products"})");
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
+}  // namespace
+
 TEST_CASE("runs left running by the last server process are closed as interrupted at the next start", "[sync]") {
   test::app_server app;
   auto acme = app.add_tenant("Acme");
@@ -51,7 +64,7 @@ TEST_CASE("a server stopping mid-import ends the run as interrupted, keeping its
   REQUIRE(f.sim.control("PUT", "/_sim/shops/slow-shop/faults", R"({"latency_ms":150})").status / 100 == 2);
 
   test::reply click;
-  std::thread clicking{[&] { click = owner.send_json("POST", "/api/integrations/shopify/sync", R"({"direction":"products"})"); }};
+  std::thread clicking{[&] { click = click_import(owner); }};
   storage::connection c{f.app.db.url};
   std::optional<storage::sync_run_row> run;
   for (int i = 0; i < 1000; ++i) {  // until the first pages are in
@@ -81,4 +94,39 @@ TEST_CASE("a server stopping mid-import ends the run as interrupted, keeping its
   // What it counted is what it wrote: pages and counts commit together.
   auto items = c.exec("SELECT count(*) FROM inventory_items WHERE tenant_id = $1", storage::params{std::to_string(tenant.id)});
   CHECK(items.int64(0, 0) == closed->synced);
+}
+
+TEST_CASE("a stop does not wait for a job that is waiting for its shop's budget", "[sync]") {
+  test::fixture f;
+  auto tenant = f.app.add_tenant("Starved");
+  auto owner = f.app.signed_in(tenant.owner);
+  REQUIRE(f.sim.control("POST", "/_sim/shops", R"({"name":"starved-shop","plan":"standard","products":200,"variants_per_product":1,
+                          "no_sku_share":0,"duplicate_sku_share":0,"customers":0,"orders":0,"seed":12})").status == 201);
+  test::connect_shop(f.sim, owner, "starved-shop");
+  // A bucket of 100 points refilled at 0.05 a second: after the first answers the limiter holds the
+  // next call back for minutes.
+  REQUIRE(f.sim.control("PUT", "/_sim/shops/starved-shop/faults", R"({"bucket_size":100,"restore_rate":0.05})").status / 100 == 2);
+
+  test::reply click;
+  std::thread clicking{[&] { click = click_import(owner); }};
+  storage::connection c{f.app.db.url};
+  std::optional<storage::sync_run_row> run;
+  for (int i = 0; i < 1000 && !run; ++i) {
+    auto runs = storage::recent_runs(c, tenant.id, 1);
+    if (!runs.empty()) run = runs.front();
+    else std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(run);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // its first calls answered, the next one waiting
+
+  f.app.server->stop();
+  clicking.join();
+
+  // Closed by the stop itself, not left for the next start.
+  REQUIRE(click.status == 200);
+  CHECK(click.json().at("error").as_string() == storage::interrupted_run_error);
+  auto closed = storage::find_run(c, tenant.id, run->id);
+  REQUIRE(closed);
+  CHECK(closed->status == "failed");
+  CHECK(closed->error == storage::interrupted_run_error);
 }
