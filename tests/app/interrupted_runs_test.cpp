@@ -20,6 +20,43 @@ test::reply click_import(test::http_client& owner) {
   }
 }
 
+// A tenant connected to a simulator shop of `products` one-variant products with `faults` set, whose
+// owner clicks Import Products on a thread of its own; stop() stops the server and takes the answer.
+struct import_to_stop {
+  import_to_stop(const std::string& shop, int products, const std::string& faults)
+      : tenant(f.app.add_tenant("Tenant " + shop)), owner(f.app.signed_in(tenant.owner)), c(f.app.db.url) {
+    auto shape = R"({"name":")" + shop + R"(","plan":"standard","products":)" + std::to_string(products) +
+                 R"(,"variants_per_product":1,"no_sku_share":0,"duplicate_sku_share":0,"customers":0,"orders":0,"seed":11})";
+    REQUIRE(f.sim.control("POST", "/_sim/shops", shape).status == 201);
+    test::connect_shop(f.sim, owner, shop);
+    REQUIRE(f.sim.control("PUT", "/_sim/shops/" + shop + "/faults", faults).status / 100 == 2);
+    clicking = std::thread{[this] { click = click_import(owner); }};
+  }
+  ~import_to_stop() {
+    if (clicking.joinable()) stop();  // a failed REQUIRE: do not wait for the import to end
+  }
+  // The run, once it exists and has counted at least `synced` rows (nullopt after 10 s).
+  std::optional<storage::sync_run_row> run_with(std::int64_t synced) {
+    for (int i = 0; i < 1000; ++i) {
+      auto runs = storage::recent_runs(c, tenant.id, 1);
+      if (!runs.empty() && runs.front().synced >= synced) return runs.front();
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return std::nullopt;
+  }
+  void stop() {
+    f.app.server->stop();
+    clicking.join();
+  }
+
+  test::fixture f;
+  test::seeded_tenant tenant;
+  test::http_client owner;
+  storage::connection c;
+  test::reply click;
+  std::thread clicking;
+};
+
 }  // namespace
 
 TEST_CASE("runs left running by the last server process are closed as interrupted at the next start", "[sync]") {
@@ -54,78 +91,43 @@ TEST_CASE("runs left running by the last server process are closed as interrupte
 }
 
 TEST_CASE("a server stopping mid-import ends the run as interrupted, keeping its pages, before it exits", "[sync]") {
-  test::fixture f;
-  auto tenant = f.app.add_tenant("Stopping");
-  auto owner = f.app.signed_in(tenant.owner);
-  REQUIRE(f.sim.control("POST", "/_sim/shops", R"({"name":"slow-shop","plan":"standard","products":400,"variants_per_product":1,
-                          "no_sku_share":0,"duplicate_sku_share":0,"customers":0,"orders":0,"seed":11})").status == 201);
-  test::connect_shop(f.sim, owner, "slow-shop");
   // Every Shopify answer takes 150 ms: the import's pages (20 products each) take seconds in all.
-  REQUIRE(f.sim.control("PUT", "/_sim/shops/slow-shop/faults", R"({"latency_ms":150})").status / 100 == 2);
-
-  test::reply click;
-  std::thread clicking{[&] { click = click_import(owner); }};
-  storage::connection c{f.app.db.url};
-  std::optional<storage::sync_run_row> run;
-  for (int i = 0; i < 1000; ++i) {  // until the first pages are in
-    auto runs = storage::recent_runs(c, tenant.id, 1);
-    if (!runs.empty() && runs.front().synced > 0) {
-      run = runs.front();
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  import_to_stop t{"slow-shop", 400, R"({"latency_ms":150})"};
+  auto run = t.run_with(1);  // the first pages are in
   REQUIRE(run);
   REQUIRE(run->status == "running");
 
-  f.app.server->stop();
-  clicking.join();
+  t.stop();
 
   // The click was answered with what happened, and the run was closed by the stop, not left for the
   // next start: the server is not running now.
-  REQUIRE(click.status == 200);
-  CHECK(click.json().at("error").as_string() == storage::interrupted_run_error);
-  auto closed = storage::find_run(c, tenant.id, run->id);
+  REQUIRE(t.click.status == 200);
+  CHECK(t.click.json().at("error").as_string() == storage::interrupted_run_error);
+  auto closed = storage::find_run(t.c, t.tenant.id, run->id);
   REQUIRE(closed);
   CHECK(closed->status == "failed");
   CHECK(closed->error == storage::interrupted_run_error);
   CHECK(closed->synced >= run->synced);
   CHECK(closed->synced < 400);
   // What it counted is what it wrote: pages and counts commit together.
-  auto items = c.exec("SELECT count(*) FROM inventory_items WHERE tenant_id = $1", storage::params{std::to_string(tenant.id)});
+  auto items = t.c.exec("SELECT count(*) FROM inventory_items WHERE tenant_id = $1", storage::params{t.tenant.id});
   CHECK(items.int64(0, 0) == closed->synced);
 }
 
 TEST_CASE("a stop does not wait for a job that is waiting for its shop's budget", "[sync]") {
-  test::fixture f;
-  auto tenant = f.app.add_tenant("Starved");
-  auto owner = f.app.signed_in(tenant.owner);
-  REQUIRE(f.sim.control("POST", "/_sim/shops", R"({"name":"starved-shop","plan":"standard","products":200,"variants_per_product":1,
-                          "no_sku_share":0,"duplicate_sku_share":0,"customers":0,"orders":0,"seed":12})").status == 201);
-  test::connect_shop(f.sim, owner, "starved-shop");
   // A bucket of 100 points refilled at 0.05 a second: after the first answers the limiter holds the
   // next call back for minutes.
-  REQUIRE(f.sim.control("PUT", "/_sim/shops/starved-shop/faults", R"({"bucket_size":100,"restore_rate":0.05})").status / 100 == 2);
-
-  test::reply click;
-  std::thread clicking{[&] { click = click_import(owner); }};
-  storage::connection c{f.app.db.url};
-  std::optional<storage::sync_run_row> run;
-  for (int i = 0; i < 1000 && !run; ++i) {
-    auto runs = storage::recent_runs(c, tenant.id, 1);
-    if (!runs.empty()) run = runs.front();
-    else std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  import_to_stop t{"starved-shop", 200, R"({"bucket_size":100,"restore_rate":0.05})"};
+  auto run = t.run_with(0);
   REQUIRE(run);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // its first calls answered, the next one waiting
 
-  f.app.server->stop();
-  clicking.join();
+  t.stop();
 
   // Closed by the stop itself, not left for the next start.
-  REQUIRE(click.status == 200);
-  CHECK(click.json().at("error").as_string() == storage::interrupted_run_error);
-  auto closed = storage::find_run(c, tenant.id, run->id);
+  REQUIRE(t.click.status == 200);
+  CHECK(t.click.json().at("error").as_string() == storage::interrupted_run_error);
+  auto closed = storage::find_run(t.c, t.tenant.id, run->id);
   REQUIRE(closed);
   CHECK(closed->status == "failed");
   CHECK(closed->error == storage::interrupted_run_error);
