@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <functional>
+#include <map>
 #include <thread>
 
 using namespace nexsync;
@@ -194,6 +195,59 @@ TEST_CASE("an order webhook naming no order fails with the reason, and the page'
     CHECK(e.reason.value_or("") == "the payload names no order id");
   }
   CHECK_FALSE(gid.empty());
+}
+
+TEST_CASE("events of one page naming the same order read it once: one applies, the rest are skipped as recorded", "[webhooks][live]") {
+  live_shop s{"page-shop", R"({"name":"page-shop","plan":"standard","products":2,"variants_per_product":1,
+                              "customers":0,"orders":0,"seed":16})"};
+  s.faults(R"({"webhook_drop_rate":1.0})");  // only the deliveries below reach the server
+  auto legacy_of = [&](const std::string& status) {
+    auto o = s.f.sim.control("POST", "/_sim/shops/page-shop/orders", R"({"financial_status":")" + status + R"("})").json();
+    return o.at("legacy_id").is_int64() ? o.at("legacy_id").as_int64() : std::stoll(std::string{o.at("legacy_id").as_string()});
+  };
+  auto first = legacy_of("paid"), twice = legacy_of("paid"), unpaid = legacy_of("pending");
+  auto send = [&](std::int64_t order, const std::string& id) {
+    auto body = test::order_payload("page-shop.myshopify.com", order);
+    auto res = s.f.app.client().request("POST", "/api/webhooks/shopify", body,
+                                        test::shopify_headers(body, "page-shop.myshopify.com", id));
+    REQUIRE(res.status == 200);
+  };
+  // Each Shopify read takes 1.2 s, so the events below arrive while the first one's order is read, and
+  // the connection's next page holds all of them.
+  s.faults(R"({"webhook_drop_rate":1.0,"latency_ms":1200})");
+  REQUIRE(s.f.sim.control("DELETE", "/_sim/shops/page-shop/stats").status == 200);
+  send(first, "page-0");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  send(twice, "page-1");
+  send(twice, "page-2");
+  send(twice, "page-3");
+  send(unpaid, "page-4");
+  send(first * 1000 + 7, "page-5");  // no such order in this shop
+
+  eventually([&] {
+    auto all = events(s);
+    if (all.size() != 6) return false;
+    for (auto& e : all)
+      if (e.status == "received") return false;
+    return true;
+  }, "all six events settled");
+  std::map<std::string, storage::webhook_event_row> by_id;
+  for (auto& e : events(s)) by_id[e.webhook_id] = e;
+  CHECK(by_id["page-0"].status == "applied");
+  int applied = 0, recorded = 0;
+  for (auto id : {"page-1", "page-2", "page-3"}) {
+    if (by_id[id].status == "applied") ++applied;
+    if (by_id[id].status == "skipped" && by_id[id].reason.value_or("").find("already recorded as sale") == 0) ++recorded;
+  }
+  CHECK(applied == 1);
+  CHECK(recorded == 2);
+  CHECK(by_id["page-4"].status == "skipped");
+  CHECK(by_id["page-4"].reason.value_or("").find("not paid yet") == 0);
+  CHECK(by_id["page-5"].status == "failed");
+  CHECK(by_id["page-5"].reason.value_or("") == "Shopify has no such order in this shop");
+  CHECK(s.sales() == 2);
+  // One read per order named: first, twice, unpaid and the missing one.
+  CHECK(s.f.sim.control("GET", "/_sim/shops/page-shop/stats").json().at("calls").as_int64() == 4);
 }
 
 TEST_CASE("a capped sweep resumes where it stopped, so a busy shop's sweeps still catch up", "[webhooks][live]") {
