@@ -147,7 +147,7 @@ shop_connection_actor::behavior_type shop_connection(connection_ptr self, std::i
         st.busy = false;
         st.last[r.direction] = r;
         st.last_activity = self->clock().now();
-        if (!r.error.empty())
+        if (!r.error.empty() && !r.stopped)  // a stop's runs are logged once, by the job
           log::warn("sync", "job failed", {{"tenant_id", st.tenant_id}, {"direction", r.direction}, {"error", r.error}});
         sync_reply reply;
         reply.result = r;

@@ -32,6 +32,7 @@ struct sync_result {
   std::int64_t synced = 0, skipped = 0, failed = 0;
   std::string error;  ///< empty on success; else the first error, for a person
   std::int64_t started_ms = 0, finished_ms = 0;  ///< Unix time in milliseconds
+  bool stopped = false;  ///< ended (or never started) because the server is stopping: not a failure
 };
 
 /// Where the running job is.
@@ -72,7 +73,7 @@ typename Inspector::result_type inspect(Inspector& f, sync_request& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, sync_result& x) {
   return f(caf::meta::type_name("sync_result"), x.run_id, x.direction, x.trigger, x.synced, x.skipped, x.failed,
-           x.error, x.started_ms, x.finished_ms);
+           x.error, x.started_ms, x.finished_ms, x.stopped);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_progress& x) {

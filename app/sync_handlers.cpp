@@ -47,6 +47,7 @@ boost::json::object result_json(const actors::sync_result& r) {
   o["skipped"] = r.skipped;
   o["failed"] = r.failed;
   o["error"] = r.error.empty() ? boost::json::value(nullptr) : boost::json::value(r.error);
+  o["stopped"] = r.stopped;  // the server stopped it: run it again, nothing is wrong with the store
   return o;
 }
 

@@ -154,6 +154,7 @@ boost::asio::awaitable<void> run_job(std::shared_ptr<job_env> env, actors::shop_
   std::string error;
   if (env->stopper.stopping()) {  // queued behind a run the stop ended: not started, nothing recorded
     result.error = storage::interrupted_run_error;
+    result.stopped = true;
     result.finished_ms = result.started_ms;
     caf::anon_send(connection, actors::finished_atom_v, result);
     co_return;
@@ -200,6 +201,7 @@ boost::asio::awaitable<void> run_job(std::shared_ptr<job_env> env, actors::shop_
   result.skipped = r.skipped;
   result.failed = r.failed;
   result.error = error;
+  result.stopped = error == storage::interrupted_run_error;
   result.finished_ms = actors::unix_millis();
   caf::anon_send(connection, actors::finished_atom_v, result);
 }

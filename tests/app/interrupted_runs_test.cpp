@@ -103,6 +103,7 @@ TEST_CASE("a server stopping mid-import ends the run as interrupted, keeping its
   // next start: the server is not running now.
   REQUIRE(t.click.status == 200);
   CHECK(t.click.json().at("error").as_string() == storage::interrupted_run_error);
+  CHECK(t.click.json().at("stopped").as_bool());
   auto closed = storage::find_run(t.c, t.tenant.id, run->id);
   REQUIRE(closed);
   CHECK(closed->status == "failed");
@@ -127,6 +128,7 @@ TEST_CASE("a stop does not wait for a job that is waiting for its shop's budget"
   // Closed by the stop itself, not left for the next start.
   REQUIRE(t.click.status == 200);
   CHECK(t.click.json().at("error").as_string() == storage::interrupted_run_error);
+  CHECK(t.click.json().at("stopped").as_bool());
   auto closed = storage::find_run(t.c, t.tenant.id, run->id);
   REQUIRE(closed);
   CHECK(closed->status == "failed");
