@@ -6,6 +6,7 @@
 #include "app/webhook_handlers.hpp"
 #include "http/server.hpp"
 #include "log/log.hpp"
+#include "storage/housekeeping_repo.hpp"
 #include "storage/migrations.hpp"
 #include "storage/sync_runs_repo.hpp"
 
@@ -23,6 +24,31 @@ namespace nexsync::app {
 
 namespace {
 
+// Deletes what has expired or is older than the kept history (storage/housekeeping_repo.hpp) once an
+// hour, the first time a minute after start-up. Runs until the server's threads stop.
+boost::asio::awaitable<void> keep_history_bounded(context& ctx) {
+  boost::asio::steady_timer timer{co_await boost::asio::this_coro::executor};
+  auto wait = std::chrono::minutes(1);
+  for (;;) {
+    timer.expires_after(wait);
+    co_await timer.async_wait(boost::asio::use_awaitable);
+    wait = std::chrono::hours(1);
+    storage::retention keep;
+    keep.session_idle_seconds = ctx.settings.session_idle_minutes * 60;
+    keep.history_days = ctx.settings.retention_days;
+    try {
+      auto prune = [keep](storage::connection& c) { return storage::prune_old_records(c, keep); };
+      auto n = co_await ctx.db->query(prune);
+      if (n.sessions + n.webhook_events + n.background_runs + n.reconcile_reports + n.oauth_flows > 0)
+        log::info("storage", "expired and old records deleted",
+                  {{"sessions", n.sessions}, {"webhook_events", n.webhook_events}, {"background_runs", n.background_runs},
+                   {"reconcile_reports", n.reconcile_reports}, {"oauth_flows", n.oauth_flows}});
+    } catch (const std::exception& e) {
+      log::warn("storage", "housekeeping failed; trying again in an hour", {{"error", e.what()}});
+    }
+  }
+}
+
 // Applies migrations at start-up, then closes the runs the last process left running, retrying with
 // backoff while the database is down; /readyz says false until it succeeds.
 boost::asio::awaitable<void> migrate_when_reachable(context& ctx) {
@@ -37,6 +63,7 @@ boost::asio::awaitable<void> migrate_when_reachable(context& ctx) {
         log::warn("sync", "runs interrupted by the last stop closed as failed", {{"runs", closed}});
       ctx.migrations_applied = true;
       if (ctx.sync) ctx.sync->replay_pending_webhooks(ctx);
+      boost::asio::co_spawn(co_await boost::asio::this_coro::executor, keep_history_bounded(ctx), boost::asio::detached);
       co_return;
     } catch (const std::exception& e) {
       log::warn("storage", "database not ready; retrying", {{"error", e.what()}, {"retry_ms", delay.count()}});

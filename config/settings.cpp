@@ -40,7 +40,7 @@ const std::vector<field>& fields() {
       TEXT(shopify_shop_url, false), TEXT(shopify_api_version, false), TEXT(shopify_ca_file, false),
       TEXT(log_level, false), TEXT(trusted_proxies, false), INT(db_pool_size, 1, 64), INT(webhook_db_connections, 1, 16), INT(http_threads, 1, 64), INT(actor_threads, 1, 64),
       INT(session_idle_minutes, 1, 60 * 24 * 30), INT(session_absolute_hours, 1, 24 * 365),
-      INT(sweep_interval_minutes, 0, 24 * 60), INT(bulk_import_min_products, 0, 100'000'000),
+      INT(sweep_interval_minutes, 0, 24 * 60), INT(bulk_import_min_products, 0, 100'000'000), INT(retention_days, 1, 3650),
   };
   return all;
 }

@@ -36,6 +36,7 @@ struct settings {
   std::int64_t session_idle_minutes = 120;         ///< a session ends after this much inactivity
   std::int64_t session_absolute_hours = 24 * 7;    ///< and at the latest after this long
   std::int64_t sweep_interval_minutes = 5;         ///< incremental order sweep per shop (0 = off)
+  std::int64_t retention_days = 14;                ///< settled webhooks, background runs and reports kept this long
   std::int64_t bulk_import_min_products = 2000;    ///< Import Products uses a bulk operation from this many products (0 = never)
 };
 

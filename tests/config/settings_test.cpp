@@ -60,6 +60,12 @@ TEST_CASE("the bulk import threshold: default, file, environment and bounds") {
   CHECK(failed(load_settings(std::nullopt, {{"NEXSYNC_BULK_IMPORT_MIN_PRODUCTS", "lots"}})).key == "NEXSYNC_BULK_IMPORT_MIN_PRODUCTS");
 }
 
+TEST_CASE("the kept history: 14 days unless set, at least one day") {
+  CHECK(ok(load_settings(std::nullopt, {})).retention_days == 14);
+  CHECK(ok(load_settings(std::nullopt, {{"NEXSYNC_RETENTION_DAYS", "90"}})).retention_days == 90);
+  CHECK(failed(load_settings(std::nullopt, {{"NEXSYNC_RETENTION_DAYS", "0"}})).key == "NEXSYNC_RETENTION_DAYS");
+}
+
 TEST_CASE("serving needs the database, the master key and the app credentials") {
   auto s = ok(load_settings(std::nullopt, {}));
   CHECK(check_for_serving(s)->key == "NEXSYNC_DATABASE_URL");
