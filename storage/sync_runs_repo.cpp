@@ -75,7 +75,9 @@ std::optional<sync_run_row> find_run(connection& c, std::int64_t tenant_id, std:
 }
 
 std::vector<sync_run_row> recent_runs(connection& c, std::int64_t tenant_id, int limit) {
-  auto r = c.exec(std::string{"SELECT "} + run_columns + " FROM sync_runs WHERE tenant_id = $1 ORDER BY id DESC LIMIT $2",
+  auto r = c.exec(std::string{"SELECT "} + run_columns + " FROM sync_runs WHERE tenant_id = $1"
+                  "   AND (trigger = 'manual' OR status <> 'succeeded' OR synced > 0 OR failed > 0)"
+                  " ORDER BY id DESC LIMIT $2",
                   params{tenant_id, limit});
   std::vector<sync_run_row> out;
   for (int i = 0; i < r.rows(); ++i) out.push_back(read_run(r, i));

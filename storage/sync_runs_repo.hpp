@@ -54,7 +54,9 @@ std::int64_t close_interrupted_runs(connection& c);
 /// A run of this tenant.
 std::optional<sync_run_row> find_run(connection& c, std::int64_t tenant_id, std::int64_t run_id);
 
-/// The latest runs of this tenant, newest first.
+/// The latest runs of this tenant worth a look, newest first: every clicked run, and the background
+/// ones (webhook applies, sweeps, reconciles, start-up replays) that are running, failed, or recorded
+/// something. A sweep every five minutes that found nothing new would otherwise push the clicks out.
 std::vector<sync_run_row> recent_runs(connection& c, std::int64_t tenant_id, int limit);
 
 /// The skipped rows of one run of this tenant.
