@@ -48,6 +48,18 @@ struct import_to_stop {
     f.app.server->stop();
     clicking.join();
   }
+  // The click was answered as stopped, and the stop itself closed run_id as interrupted (not the next
+  // start: the server is not running now). Returns the closed run.
+  storage::sync_run_row closed_by_stop(std::int64_t run_id) {
+    REQUIRE(click.status == 200);
+    CHECK(click.json().at("error").as_string() == storage::interrupted_run_error);
+    CHECK(click.json().at("stopped").as_bool());
+    auto closed = storage::find_run(c, tenant.id, run_id);
+    REQUIRE(closed);
+    CHECK(closed->status == "failed");
+    CHECK(closed->error == storage::interrupted_run_error);
+    return *closed;
+  }
 
   test::fixture f;
   test::seeded_tenant tenant;
@@ -99,20 +111,12 @@ TEST_CASE("a server stopping mid-import ends the run as interrupted, keeping its
 
   t.stop();
 
-  // The click was answered with what happened, and the run was closed by the stop, not left for the
-  // next start: the server is not running now.
-  REQUIRE(t.click.status == 200);
-  CHECK(t.click.json().at("error").as_string() == storage::interrupted_run_error);
-  CHECK(t.click.json().at("stopped").as_bool());
-  auto closed = storage::find_run(t.c, t.tenant.id, run->id);
-  REQUIRE(closed);
-  CHECK(closed->status == "failed");
-  CHECK(closed->error == storage::interrupted_run_error);
-  CHECK(closed->synced >= run->synced);
-  CHECK(closed->synced < 400);
+  auto closed = t.closed_by_stop(run->id);
+  CHECK(closed.synced >= run->synced);
+  CHECK(closed.synced < 400);
   // What it counted is what it wrote: pages and counts commit together.
   auto items = t.c.exec("SELECT count(*) FROM inventory_items WHERE tenant_id = $1", storage::params{t.tenant.id});
-  CHECK(items.int64(0, 0) == closed->synced);
+  CHECK(items.int64(0, 0) == closed.synced);
 }
 
 TEST_CASE("a stop does not wait for a job that is waiting for its shop's budget", "[sync]") {
@@ -125,12 +129,5 @@ TEST_CASE("a stop does not wait for a job that is waiting for its shop's budget"
 
   t.stop();
 
-  // Closed by the stop itself, not left for the next start.
-  REQUIRE(t.click.status == 200);
-  CHECK(t.click.json().at("error").as_string() == storage::interrupted_run_error);
-  CHECK(t.click.json().at("stopped").as_bool());
-  auto closed = storage::find_run(t.c, t.tenant.id, run->id);
-  REQUIRE(closed);
-  CHECK(closed->status == "failed");
-  CHECK(closed->error == storage::interrupted_run_error);
+  t.closed_by_stop(run->id);
 }
