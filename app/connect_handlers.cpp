@@ -3,6 +3,7 @@
 #include "app/pages.hpp"
 #include "app/session.hpp"
 #include "app/shopify_access.hpp"
+#include "app/sync_services.hpp"
 #include "app/webhook_handlers.hpp"
 #include "auth/session_token.hpp"
 #include "crypto/encoding.hpp"
@@ -297,6 +298,7 @@ boost::asio::awaitable<http::response> finish_connect(context& ctx, http::reques
   if (!saved.empty()) co_return callback_failure(ctx, req, saved);
 
   log::info("shopify", "connected", {{"request_id", req.request_id}, {"tenant_id", tenant}, {"shop", shop}});
+  if (ctx.sync) ctx.sync->apply_waiting_webhooks(tenant, shop);
   auto res = http::response::redirect("/website/connect?shopify=connected");
   res.add_header("Set-Cookie", auth::expired_cookie(nonce_cookie, ctx.secure_cookies()));
   co_return res;

@@ -104,6 +104,10 @@ void sync_services::replay_pending_webhooks(context& ctx) {
   });
 }
 
+void sync_services::apply_waiting_webhooks(std::int64_t tenant_id, const std::string& shop_domain) {
+  caf::anon_send(registry, actors::sync_atom_v, tenant_id, shop_domain, webhook_request(0));
+}
+
 sync_services::~sync_services() { stop(); }
 
 void sync_services::ask_jobs_to_stop() {

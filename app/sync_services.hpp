@@ -1,6 +1,6 @@
 #pragma once
 // The actor side of the server: the CAF runtime, the rate limiter, the connection registry and the
-// environment the sync jobs run in. Only sync handlers include this (it brings CAF in).
+// environment the sync jobs run in. Only handlers that start sync work include this (it brings CAF in).
 
 #include "actors/reconciler.hpp"
 #include "actors/runtime.hpp"
@@ -19,6 +19,9 @@ struct sync_services {
   /// Hands every shop with stored, unapplied order webhooks to its connection (at start-up, after the
   /// migrations: events stored before a crash or restart are applied now).
   void replay_pending_webhooks(context& ctx);
+  /// Hands one shop's stored, unapplied order webhooks to its connection (after a reconnection: those
+  /// stored before the shop was disconnected waited for its new token).
+  void apply_waiting_webhooks(std::int64_t tenant_id, const std::string& shop_domain);
   /// The request that applies a shop's stored order webhooks.
   static actors::sync_request webhook_request(std::int64_t event_id);
   /// Asks running sync jobs to stop at their next page boundary (see sync::job_stopper), waking those

@@ -132,8 +132,11 @@ std::vector<webhook_event_row> pending_order_events(connection& c, std::int64_t 
 
 std::vector<shop_with_pending> shops_with_pending_orders(connection& c) {
   auto r = c.exec(
-      "SELECT tenant_id, shop_domain, count(*) FROM webhook_events WHERE status = 'received'" + order_topics +
-      " GROUP BY tenant_id, shop_domain ORDER BY min(id)");
+      "SELECT e.tenant_id, e.shop_domain, count(*) FROM webhook_events e"
+      " JOIN integrations i ON i.tenant_id = e.tenant_id AND i.provider = 'shopify' AND i.status = 'connected'"
+      "                    AND lower(i.shop_domain) = e.shop_domain"
+      " WHERE e.status = 'received'" + order_topics +
+      " GROUP BY e.tenant_id, e.shop_domain ORDER BY min(e.id)");
   std::vector<shop_with_pending> out;
   for (int i = 0; i < r.rows(); ++i) out.push_back({r.int64(i, 0), r.get(i, 1), r.int64(i, 2)});
   return out;

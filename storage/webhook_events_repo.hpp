@@ -67,7 +67,9 @@ struct shop_with_pending {
   std::int64_t pending = 0;
 };
 
-/// Every shop with order events still `received` (start-up replay hands each to its connection).
+/// Every connected shop with order events still `received` (start-up replay hands each to its
+/// connection). A disconnected or needs-reconnecting shop's events wait for its reconnection: applying
+/// them needs its token, and each start would otherwise fail a job for it.
 std::vector<shop_with_pending> shops_with_pending_orders(connection& c);
 
 /// Moves one event of this tenant to status (applied | skipped | failed | received) with a reason

@@ -152,6 +152,37 @@ TEST_CASE("a stored webhook not yet applied when the server stops is applied aft
   }, "both events settled after the restart");
 }
 
+TEST_CASE("order webhooks stored before an uninstall are applied once the shop is connected again", "[webhooks][live]") {
+  live_shop s{"return-shop", R"({"name":"return-shop","plan":"standard","products":2,"variants_per_product":1,
+                                "customers":0,"orders":0,"seed":18})"};
+  s.faults(R"({"error_5xx_share":1.0})");  // Shopify cannot answer: the order's events stay waiting
+  s.create_order(R"({"financial_status":"paid"})");
+  eventually([&] { return events(s).size() == 2; }, "both webhooks stored");
+  std::string body = R"({"id":1,"name":"Return","myshopify_domain":"return-shop.myshopify.com"})";
+  auto res = s.f.app.client().request("POST", "/api/webhooks/shopify", body,
+                                      test::shopify_headers(body, "return-shop.myshopify.com", "return-uninstall", "app/uninstalled"));
+  REQUIRE(res.status == 200);
+  REQUIRE_FALSE(s.owner.get("/api/integrations/shopify/status").json().at("connected").as_bool());
+  // The apply in flight ends at its next attempt, finding no token; nothing else runs for the shop.
+  eventually([&] {
+    auto runs = s.owner.get("/api/integrations/shopify/runs").json();
+    for (auto& r : runs.at("runs").as_array())
+      if (r.at("status").as_string() == "running") return false;
+    return !runs.at("runs").as_array().empty();
+  }, "the apply ended without the shop's token");
+  for (auto& e : events(s))
+    if (e.topic != "app/uninstalled") CHECK(e.status == "received");
+
+  s.f.sim.control("DELETE", "/_sim/shops/return-shop/faults");
+  test::connect_shop(s.f.sim, s.owner, "return-shop", s.f.url);
+  eventually([&] { return s.sales() == 1; }, "the waiting order recorded after the reconnection");
+  eventually([&] {
+    for (auto& e : events(s))
+      if (e.status == "received") return false;
+    return true;
+  }, "every waiting event settled");
+}
+
 TEST_CASE("a signed payload naming an order of another shop creates nothing", "[webhooks][live]") {
   live_shop s{"honest-shop", R"({"name":"honest-shop","plan":"standard","products":2,"variants_per_product":1,
                                 "customers":0,"orders":0,"seed":10})"};

@@ -2,6 +2,7 @@
 // binary arrays, byte for byte; ids already stored and ids repeated inside a batch are reported, not
 // stored twice.
 #include "storage/accounts_repo.hpp"
+#include "storage/integrations_repo.hpp"
 #include "storage/webhook_events_repo.hpp"
 #include "tests/support/database.hpp"
 
@@ -135,4 +136,38 @@ TEST_CASE("an order event's payload goes once it is settled; a redact blanks the
   CHECK(payload(out[2].id).empty());
   CHECK(payload(out[3].id) == body);  // received: the apply blanks it
   CHECK(payload(out[5].id) == body);  // another tenant's
+}
+
+TEST_CASE("start-up replay lists connected shops with waiting order events, not disconnected ones", "[storage][webhooks]") {
+  test::database db;
+  storage::connection c{db.url};
+  auto connect = [&](const std::string& tenant_name, const std::string& shop) {
+    storage::new_connection n;
+    n.tenant_id = storage::create_tenant(c, tenant_name);
+    n.provider = "shopify";
+    n.shop_domain = shop;
+    n.sealed_config = "sealed-placeholder";
+    n.key_id = "k1";
+    n.granted_scopes = "read_orders";
+    storage::save_connection(c, n);
+    return n.tenant_id;
+  };
+  auto live = connect("Live", "live.myshopify.com");
+  auto gone = connect("Gone", "gone.myshopify.com");
+  auto waiting = [&](std::int64_t tenant, const std::string& shop, const std::string& id) {
+    auto e = event(tenant, id, "{}");
+    e.shop_domain = shop;
+    return e;
+  };
+  storage::insert_events(c, {waiting(live, "live.myshopify.com", "live-1"), waiting(live, "live.myshopify.com", "live-2"),
+                             waiting(gone, "gone.myshopify.com", "gone-1")});
+  REQUIRE(storage::mark_uninstalled(c, "shopify", "gone.myshopify.com") == gone);
+
+  auto shops = storage::shops_with_pending_orders(c);
+  REQUIRE(shops.size() == 1);
+  CHECK(shops[0].tenant_id == live);
+  CHECK(shops[0].shop_domain == "live.myshopify.com");
+  CHECK(shops[0].pending == 2);
+  // The disconnected shop's event still waits (for a reconnection), untouched.
+  CHECK(c.exec("SELECT status FROM webhook_events WHERE webhook_id = 'gone-1'").get(0, 0) == "received");
 }
