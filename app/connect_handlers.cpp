@@ -16,6 +16,7 @@
 #include "shopify/oauth_state.hpp"
 #include "shopify/shop_domain.hpp"
 #include "storage/integrations_repo.hpp"
+#include "storage/webhook_events_repo.hpp"
 
 #include <boost/json.hpp>
 
@@ -298,7 +299,12 @@ boost::asio::awaitable<http::response> finish_connect(context& ctx, http::reques
   if (!saved.empty()) co_return callback_failure(ctx, req, saved);
 
   log::info("shopify", "connected", {{"request_id", req.request_id}, {"tenant_id", tenant}, {"shop", shop}});
-  if (ctx.sync) ctx.sync->apply_waiting_webhooks(tenant, shop);
+  // Order webhooks stored before a disconnect waited for this token. Only when there are some: a job
+  // started here would refuse the owner's first click with "a sync is running".
+  auto find_waiting = [tenant, shop](storage::connection& c) { return !storage::pending_order_events(c, tenant, shop, 1).empty(); };
+  bool waiting = false;
+  if (ctx.sync) waiting = co_await ctx.db->query(find_waiting);
+  if (waiting) ctx.sync->apply_waiting_webhooks(tenant, shop);
   auto res = http::response::redirect("/website/connect?shopify=connected");
   res.add_header("Set-Cookie", auth::expired_cookie(nonce_cookie, ctx.secure_cookies()));
   co_return res;
