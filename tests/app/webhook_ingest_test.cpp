@@ -6,6 +6,7 @@
 #include "storage/integrations_repo.hpp"
 #include "storage/webhook_events_repo.hpp"
 #include "tests/support/app_server.hpp"
+#include "tests/support/integrations.hpp"
 #include "tests/support/shopify_webhooks.hpp"
 
 #include <catch2/catch.hpp>
@@ -28,14 +29,7 @@ test::reply deliver(test::app_server& app, const std::string& body, const std::m
 std::int64_t connect_shop(test::app_server& app, const std::string& tenant_name, const std::string& shop) {
   auto t = app.add_tenant(tenant_name);
   storage::connection c{app.db.url};
-  storage::new_connection n;
-  n.tenant_id = t.id;
-  n.provider = "shopify";
-  n.shop_domain = shop;
-  n.sealed_config = "sealed-placeholder";
-  n.key_id = "k1";
-  n.granted_scopes = "read_orders";
-  storage::save_connection(c, n);
+  test::save_shopify_connection(c, t.id, shop);
   return t.id;
 }
 

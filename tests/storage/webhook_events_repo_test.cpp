@@ -2,9 +2,9 @@
 // binary arrays, byte for byte; ids already stored and ids repeated inside a batch are reported, not
 // stored twice.
 #include "storage/accounts_repo.hpp"
-#include "storage/integrations_repo.hpp"
 #include "storage/webhook_events_repo.hpp"
 #include "tests/support/database.hpp"
+#include "tests/support/integrations.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -142,15 +142,9 @@ TEST_CASE("start-up replay lists connected shops with waiting order events, not 
   test::database db;
   storage::connection c{db.url};
   auto connect = [&](const std::string& tenant_name, const std::string& shop) {
-    storage::new_connection n;
-    n.tenant_id = storage::create_tenant(c, tenant_name);
-    n.provider = "shopify";
-    n.shop_domain = shop;
-    n.sealed_config = "sealed-placeholder";
-    n.key_id = "k1";
-    n.granted_scopes = "read_orders";
-    storage::save_connection(c, n);
-    return n.tenant_id;
+    auto tenant = storage::create_tenant(c, tenant_name);
+    test::save_shopify_connection(c, tenant, shop);
+    return tenant;
   };
   auto live = connect("Live", "live.myshopify.com");
   auto gone = connect("Gone", "gone.myshopify.com");
