@@ -113,8 +113,10 @@ class stack {
   void connect(tenant& t, const std::string& shop);
 
   const std::string& scratch() const { return scratch_; }
-  /// The top n statements by total execution time (pg_stat_statements), as a table; empty when not enabled.
+  /// The top n statements by planning + execution time (pg_stat_statements), as a table; empty when not enabled.
   std::string statements_report(int n = 8);
+  /// Starts pg_stat_statements afresh (when enabled), so a report covers one phase.
+  void reset_statements();
   /// The options, e.g. to add simulator arguments before start_sim().
   stack_options& options() { return o_; }
 

@@ -52,7 +52,8 @@ void create_session(connection& c, const std::string& token_hash, std::int64_t u
 
 std::optional<session_row> find_session(connection& c, const std::string& token_hash, std::int64_t idle_seconds) {
   auto hash = bytea(token_hash);
-  auto r = c.exec(
+  // Every signed-in request reads its session: primary keys only, so its plan can be kept.
+  auto r = c.exec_with_cached_plan(
       "SELECT s.user_id, s.tenant_id, t.name, u.email, u.role, s.csrf_token,"
       " (s.absolute_expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2)) AS live,"
       " s.last_seen_at < now() - interval '1 minute' AS stale"

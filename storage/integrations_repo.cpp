@@ -38,8 +38,9 @@ integration_row read_row(const result& r, int i) {
 }  // namespace
 
 std::optional<integration_row> find_integration(connection& c, std::int64_t tenant_id, const std::string& provider) {
-  auto r = c.exec("SELECT " + std::string{columns} + " FROM integrations WHERE tenant_id = $1 AND provider = $2",
-                  params{tenant_id, provider});
+  // A unique key (a click reads it twice: the handler, then its job), so its plan can be kept.
+  auto r = c.exec_with_cached_plan("SELECT " + std::string{columns} + " FROM integrations WHERE tenant_id = $1 AND provider = $2",
+                                   params{tenant_id, provider});
   if (r.rows() == 0) return std::nullopt;
   return read_row(r, 0);
 }

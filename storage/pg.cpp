@@ -38,7 +38,7 @@ std::int64_t result::affected() const {
   return n && *n ? std::stoll(n) : 0;
 }
 
-connection::connection(const std::string& url, planning plans) {
+connection::connection(const std::string& url, planning plans) : plans_(plans) {
   conn_ = PQconnectdb(url.c_str());
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string message = PQerrorMessage(conn_);
@@ -163,6 +163,9 @@ pg_conn* connection::raw() {
 namespace {
 constexpr const char* relax_sql = "SET synchronous_commit = off";
 constexpr const char* reset_sql = "RESET synchronous_commit";
+// Around a statement whose plan may be kept, on a connection that plans every execution.
+constexpr const char* cache_plans_sql = "SET plan_cache_mode = auto";
+constexpr const char* plan_each_sql = "SET plan_cache_mode = force_custom_plan";
 }  // namespace
 
 void connection::settle_durability() {
@@ -214,7 +217,13 @@ relaxed_durability::relaxed_durability(connection& c) : c_(c) { c_.relaxed_wante
 
 relaxed_durability::~relaxed_durability() { c_.relaxed_wanted_ = false; }
 
-result connection::exec(std::string_view sql, const params& p) {
+result connection::exec(std::string_view sql, const params& p) { return run(sql, p, false); }
+
+result connection::exec_with_cached_plan(std::string_view sql, const params& p) {
+  return run(sql, p, plans_ == planning::each_execution);
+}
+
+result connection::run(std::string_view sql, const params& p, bool cached_plan) {
   std::vector<const char*> values;
   values.reserve(p.values().size());
   for (auto& v : p.values()) values.push_back(v ? v->c_str() : nullptr);
@@ -251,19 +260,39 @@ result connection::exec(std::string_view sql, const params& p) {
     return PQsendQueryParams(conn_, text.c_str(), count, type_list, values.data(), length_list, format_list, 0);
   };
   pg_result* r = nullptr;
-  if (!setting && new_name.empty()) {
+  if (!setting && new_name.empty() && !cached_plan) {
     r = name ? PQexecPrepared(conn_, name->c_str(), count, values.data(), length_list, format_list, 0)
              : PQexecParams(conn_, text.c_str(), count, type_list, values.data(), length_list, format_list, 0);
   } else {
-    // What the statement needs first (a durability change, its preparation) travels in the same round
-    // trip, in one implicit transaction: if any part fails, the rest is skipped and the setting undone.
+    // What the statement needs first (a durability change, its preparation, its plan mode) travels in
+    // the same round trip, in one implicit transaction: if any part fails, the rest is skipped and the
+    // settings are undone. The plan mode is set back right after the statement, so whatever happens the
+    // session plans every execution again.
+    auto send_setting = [this](const char* sql_text) {
+      return [this, sql_text] { return PQsendQueryParams(conn_, sql_text, 0, nullptr, nullptr, nullptr, nullptr, 0); };
+    };
     std::vector<std::function<int()>> sends;
-    if (setting) sends.push_back([&] { return PQsendQueryParams(conn_, setting, 0, nullptr, nullptr, nullptr, nullptr, 0); });
+    if (setting) sends.push_back(send_setting(setting));
+    if (cached_plan) sends.push_back(send_setting(cache_plans_sql));
     if (!new_name.empty()) sends.push_back([&] { return PQsendPrepare(conn_, new_name.c_str(), text.c_str(), count, type_list); });
     sends.push_back(execute);
+    if (cached_plan) sends.push_back(send_setting(plan_each_sql));
     auto results = pipeline(sends);
+    pg_result* plan_reset = nullptr;
+    if (cached_plan) {
+      plan_reset = results.back();
+      results.pop_back();
+    }
     r = results.back();
     results.pop_back();
+    // After a failed statement the reset was skipped (its setting undone with the rest): the statement's
+    // error is the one to report. After a successful one, a failed reset undid the statement too.
+    bool statement_ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    if (plan_reset && statement_ok && PQresultStatus(plan_reset) != PGRES_COMMAND_OK) {
+      results.push_back(plan_reset);
+      plan_reset = nullptr;
+    }
+    if (plan_reset) PQclear(plan_reset);
     auto first_failed = std::find_if(results.begin(), results.end(), [](pg_result* x) { return PQresultStatus(x) != PGRES_COMMAND_OK; });
     if (first_failed != results.end()) {
       auto failed = *first_failed;
@@ -275,7 +304,7 @@ result connection::exec(std::string_view sql, const params& p) {
     for (auto* x : results) PQclear(x);
     // A statement prepared stays prepared even when its execution fails (a session object, not undone).
     if (!new_name.empty()) it = prepared_.emplace(std::move(key), std::move(new_name)).first;
-    if (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK) relaxed_now_ = relaxed_wanted_;
+    if (statement_ok) relaxed_now_ = relaxed_wanted_;
   }
   auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {

@@ -77,6 +77,47 @@ TEST_CASE("a transaction can keep PostgreSQL's cached plans for its own statemen
   CHECK(mode() == "force_custom_plan");
 }
 
+TEST_CASE("a lookup may keep its plan while every other statement is still planned at each execution") {
+  test::database db;
+  storage::connection c{db.url};
+  // PostgreSQL's own record of each prepared statement: how often it was planned generically (kept).
+  auto plans = [&c](const std::string& text) {
+    auto r = c.exec("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1", storage::params{text});
+    REQUIRE(r.rows() == 1);
+    return std::make_pair(r.int64(0, 0), r.int64(0, 1));
+  };
+  const std::string kept = "SELECT $1::bigint + 1", planned = "SELECT $1::bigint + 2";
+  for (std::int64_t n = 1; n <= 8; ++n) {
+    CHECK(c.exec_with_cached_plan(kept, storage::params{n}).int64(0, 0) == n + 1);
+    CHECK(c.exec(planned, storage::params{n}).int64(0, 0) == n + 2);
+  }
+  CHECK(plans(kept).first >= 1);  // PostgreSQL's auto mode: a generic plan after five custom ones
+  CHECK(plans(planned) == std::make_pair(std::int64_t{0}, std::int64_t{8}));
+  CHECK(c.exec_with_cached_plan("SELECT current_setting('plan_cache_mode')").get(0, 0) == "auto");
+  CHECK(c.exec("SHOW plan_cache_mode").get(0, 0) == "force_custom_plan");
+
+  // A failing lookup reports its own error, and the session still plans every execution.
+  try {
+    c.exec_with_cached_plan("SELECT 1 / $1::int", storage::params{0});
+    FAIL("division by zero did not fail");
+  } catch (const storage::query_error& e) {
+    CHECK(std::string{e.what()}.find("division by zero") != std::string::npos);
+  }
+  CHECK(c.exec("SHOW plan_cache_mode").get(0, 0) == "force_custom_plan");
+  {
+    storage::transaction tx{c};
+    CHECK(c.exec_with_cached_plan("SELECT current_setting('plan_cache_mode')").get(0, 0) == "auto");
+    CHECK(c.exec("SHOW plan_cache_mode").get(0, 0) == "force_custom_plan");
+  }  // rolled back
+  CHECK(c.exec("SHOW plan_cache_mode").get(0, 0) == "force_custom_plan");
+  CHECK(c.ok());
+
+  // A connection that keeps plans anyway runs the lookup as any other statement.
+  storage::connection cached{db.url, storage::planning::cached};
+  CHECK(cached.exec_with_cached_plan("SELECT current_setting('plan_cache_mode')").get(0, 0) == "auto");
+  CHECK(cached.exec("SHOW plan_cache_mode").get(0, 0) == "auto");
+}
+
 
 namespace {
 // The test server may run with synchronous_commit off (scripts/pg's fast mode): these sessions start
