@@ -220,7 +220,9 @@ relaxed_durability::~relaxed_durability() { c_.relaxed_wanted_ = false; }
 result connection::exec(std::string_view sql, const params& p) { return run(sql, p, false); }
 
 result connection::exec_with_cached_plan(std::string_view sql, const params& p) {
-  return run(sql, p, plans_ == planning::each_execution);
+  // Inside a transaction block the statement is planned as the block's others are: a session-level SET
+  // there would also override the block's own SET LOCAL (begin_with_cached_plans).
+  return run(sql, p, plans_ == planning::each_execution && PQtransactionStatus(conn_) == PQTRANS_IDLE);
 }
 
 result connection::run(std::string_view sql, const params& p, bool cached_plan) {

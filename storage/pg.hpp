@@ -132,7 +132,8 @@ class connection {
   /// prepared on this connection and executed by name from then on (PostgreSQL parses them once).
   result exec(std::string_view sql, const params& p = params{});
   /// Like exec, but PostgreSQL may keep the statement's plan (plan_cache_mode auto for this statement
-  /// alone; the setting travels in the same round trip). Only for lookups by unique keys, whose plan is
+  /// alone; the setting travels in the same round trip; inside a transaction block it is planned as the
+  /// block's other statements are). Only for lookups by unique keys, whose plan is
   /// the same whatever the tables hold, on tables that grow slowly (a plan cached while a table is a
   /// page or two reads it sequentially until the next ANALYZE). The session read spent 0.28 ms of its
   /// 0.32 planning its three-table join at every request (nexsync-bench --pg-statements idle-tenants).

@@ -104,11 +104,17 @@ TEST_CASE("a lookup may keep its plan while every other statement is still plann
     CHECK(std::string{e.what()}.find("division by zero") != std::string::npos);
   }
   CHECK(c.exec("SHOW plan_cache_mode").get(0, 0) == "force_custom_plan");
+  // In a transaction block the lookup is planned as the block's other statements are, and changes nothing.
   {
     storage::transaction tx{c};
+    CHECK(c.exec_with_cached_plan("SELECT current_setting('plan_cache_mode')").get(0, 0) == "force_custom_plan");
+  }
+  {
+    storage::transaction tx{c, storage::begin_with_cached_plans};
     CHECK(c.exec_with_cached_plan("SELECT current_setting('plan_cache_mode')").get(0, 0) == "auto");
-    CHECK(c.exec("SHOW plan_cache_mode").get(0, 0) == "force_custom_plan");
-  }  // rolled back
+    CHECK(c.exec("SHOW plan_cache_mode").get(0, 0) == "auto");  // the block's SET LOCAL still holds
+    tx.commit();
+  }
   CHECK(c.exec("SHOW plan_cache_mode").get(0, 0) == "force_custom_plan");
   CHECK(c.ok());
 
