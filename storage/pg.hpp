@@ -136,10 +136,10 @@ class connection {
   /// block's other statements are). Only for lookups by unique keys on tables that grow slowly, by
   /// people's actions (sessions by logins, integrations by connects): a plan cached while a table is a
   /// few pages reads it whole until autovacuum analyzes it again (after 50 rows plus a tenth of the
-  /// table changed, within a minute or so). Measured: an analyzed one-row sessions table, then 50,000
-  /// sessions added at once: the kept plan took 5.8 ms a read until the next ANALYZE. The session read
-  /// spent 0.28 ms of its 0.32 planning its three-table join at every request (nexsync-bench
-  /// --pg-statements idle-tenants).
+  /// table changed; autovacuum looks once a minute by default). Measured: an analyzed one-row sessions
+  /// table, then 50,000 sessions added at once: the kept plan took 5.8 ms a read until the next ANALYZE.
+  /// The session read spent 0.28 ms of its 0.32 planning its three-table join at every request
+  /// (nexsync-bench --pg-statements idle-tenants).
   result exec_with_cached_plan(std::string_view sql, const params& p = params{});
   /// Runs several statements without parameters (migrations).
   void exec_script(std::string_view sql);
