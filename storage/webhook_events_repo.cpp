@@ -1,5 +1,6 @@
 #include "storage/webhook_events_repo.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 namespace nexsync::storage {
@@ -57,6 +58,11 @@ std::vector<inserted_event> insert_events(connection& c, const std::vector<new_w
   std::vector<std::size_t> candidates;
   for (std::size_t i = 0; i < rows.size(); ++i)
     if (first_of.emplace(rows[i].webhook_id, i).second) candidates.push_back(i);
+  // Sorted by webhook id here, inserted in array order there: one lock order, so concurrent batches cannot
+  // deadlock on the unique index. (An ORDER BY in the statement made PostgreSQL copy every 7.5 KB row
+  // into a sort first.)
+  std::sort(candidates.begin(), candidates.end(),
+            [&](std::size_t a, std::size_t b) { return rows[a].webhook_id < rows[b].webhook_id; });
 
   auto column = [&](auto field) {
     std::vector<std::string_view> v;
@@ -67,7 +73,6 @@ std::vector<inserted_event> insert_events(connection& c, const std::vector<new_w
   std::vector<std::int64_t> tenants;
   for (auto i : candidates) tenants.push_back(rows[i].tenant_id);
   // Binary arrays: the bodies travel as they are (no escaping here, no array literal parsing there).
-  // Sorted by webhook id: one lock order, so concurrent batches cannot deadlock on the unique index.
   auto inserted = c.exec(
       "INSERT INTO webhook_events (tenant_id, shop_domain, topic, webhook_id, event_id, api_version, triggered_at,"
       "                            payload, status, reason, applied_at)"
@@ -77,7 +82,6 @@ std::vector<inserted_event> insert_events(connection& c, const std::vector<new_w
       " FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
       "             $8::text[], $9::text[], $10::text[])"
       "      AS u(tenant_id, shop_domain, topic, webhook_id, event_id, api_version, triggered_at, payload, status, reason)"
-      " ORDER BY webhook_id"
       " ON CONFLICT (webhook_id) DO NOTHING"
       " RETURNING webhook_id, id, status, tenant_id",
       params{binary_bigint_array(tenants), column([](auto& r) -> std::string_view { return r.shop_domain; }),
