@@ -40,15 +40,14 @@ void add_to_run(connection& c, std::int64_t tenant_id, std::int64_t run_id, std:
          " WHERE tenant_id = $1 AND id = $2",
          params{tenant_id, run_id, synced, skipped, failed});
   if (skips.empty()) return;
-  // One statement for the page's skips: arrays of keys and reasons unnested together.
-  std::vector<std::string> keys, reasons;
+  // The page's skips are one row: its foreign keys are checked once, not once a skipped row (migration 012).
+  std::vector<std::string_view> keys, reasons;
   for (auto& skip : skips) {
     keys.push_back(skip.key);
     reasons.push_back(skip.reason);
   }
-  c.exec("INSERT INTO sync_skips (run_id, tenant_id, item_key, reason)"
-         " SELECT $2, $1, k, r FROM unnest($3::text[], $4::text[]) AS u(k, r)",
-         params{tenant_id, run_id, text_array(keys), text_array(reasons)});
+  c.exec("INSERT INTO sync_skip_pages (run_id, tenant_id, item_keys, reasons) VALUES ($2, $1, $3::text[], $4::text[])",
+         params{tenant_id, run_id, binary_text_array(keys), binary_text_array(reasons)});
 }
 
 void set_run_total(connection& c, std::int64_t tenant_id, std::int64_t run_id, std::int64_t total) {
@@ -85,8 +84,8 @@ std::vector<sync_run_row> recent_runs(connection& c, std::int64_t tenant_id, int
 }
 
 std::vector<skip_row> run_skips(connection& c, std::int64_t tenant_id, std::int64_t run_id, int limit) {
-  auto r = c.exec("SELECT item_key, reason FROM sync_skips WHERE tenant_id = $1 AND run_id = $2"
-                  " ORDER BY ctid LIMIT $3",
+  auto r = c.exec("SELECT u.k, u.r FROM sync_skip_pages p, unnest(p.item_keys, p.reasons) WITH ORDINALITY AS u(k, r, n)"
+                  " WHERE p.tenant_id = $1 AND p.run_id = $2 ORDER BY p.id, u.n LIMIT $3",
                   params{tenant_id, run_id, limit});
   std::vector<skip_row> out;
   for (int i = 0; i < r.rows(); ++i) out.push_back({r.get(i, 0), r.get(i, 1)});

@@ -3,6 +3,7 @@
 // latest report).
 #include "storage/accounts_repo.hpp"
 #include "storage/housekeeping_repo.hpp"
+#include "storage/sync_runs_repo.hpp"
 #include "tests/support/database.hpp"
 
 #include <catch2/catch.hpp>
@@ -57,8 +58,8 @@ TEST_CASE("housekeeping deletes expired sessions and old history, and keeps what
   auto old_click = run("manual", "succeeded", 20);
   auto old_running = run("webhook", "running", 20);
   auto new_sweep = run("cron", "succeeded", 1);
-  c.exec("INSERT INTO sync_skips (run_id, tenant_id, item_key, reason) VALUES ($1, $2, 'A-1', 'no_sku'), ($3, $2, 'B-1', 'no_sku')",
-         storage::params{old_sweep, tenant, old_click});
+  storage::add_to_run(c, tenant, old_sweep, 0, 1, 0, {{"A-1", "no_sku"}});
+  storage::add_to_run(c, tenant, old_click, 0, 1, 0, {{"B-1", "no_sku"}});
 
   // Reports: for tenant, three old sweeps (the latest of them stays) and one old reconcile (its only
   // one, which stays); for the other tenant, one old sweep (its latest).
@@ -86,7 +87,7 @@ TEST_CASE("housekeeping deletes expired sessions and old history, and keeps what
   CHECK(count(c, "SELECT count(*) FROM sync_runs WHERE id = " + std::to_string(old_sweep)) == 0);
   CHECK(count(c, "SELECT count(*) FROM sync_runs WHERE id IN (" + std::to_string(old_click) + "," +
                      std::to_string(old_running) + "," + std::to_string(new_sweep) + ")") == 3);
-  CHECK(texts(c, "SELECT item_key FROM sync_skips") == std::set<std::string>{"B-1"});  // the click's list stays
+  CHECK(texts(c, "SELECT k FROM sync_skip_pages, unnest(item_keys) AS k") == std::set<std::string>{"B-1"});  // the click's list stays
   CHECK(n.reconcile_reports == 2);
   CHECK(count(c, "SELECT count(*) FROM reconcile_reports WHERE tenant_id = " + std::to_string(tenant) + " AND kind = 'sweep'") == 1);
   CHECK(count(c, "SELECT count(*) FROM reconcile_reports WHERE kind = 'reconcile'") == 1);
