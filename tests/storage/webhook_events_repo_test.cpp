@@ -8,6 +8,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <thread>
+
 using namespace nexsync;
 
 namespace {
@@ -164,4 +167,45 @@ TEST_CASE("start-up replay lists connected shops with waiting order events, not 
   CHECK(shops[0].pending == 2);
   // The disconnected shop's event still waits (for a reconnection), untouched.
   CHECK(c.exec("SELECT status FROM webhook_events WHERE webhook_id = 'gone-1'").get(0, 0) == "received");
+}
+
+TEST_CASE("two batches of the same ids in opposite orders store each id once and never deadlock", "[storage][webhooks]") {
+  test::database db;
+  storage::connection setup{db.url};
+  auto tenant = storage::create_tenant(setup, "Acme");
+  storage::connection a{db.url}, b{db.url};
+  // Shopify redelivers while the first delivery is still being stored: the same ids reach two batches.
+  // Each batch inserts in one order (by id), so one waits for the other instead of both waiting.
+  for (int round = 0; round < 10; ++round) {
+    std::vector<storage::new_webhook_event> forward;
+    for (int i = 0; i < 200; ++i) forward.push_back(event(tenant, "wh-" + std::to_string(round) + "-" + std::to_string(i), "{}"));
+    auto backward = forward;
+    std::reverse(backward.begin(), backward.end());
+    std::vector<storage::inserted_event> from_a, from_b;
+    std::string error_a, error_b;
+    auto store = [](storage::connection& c, const std::vector<storage::new_webhook_event>& rows,
+                    std::vector<storage::inserted_event>& out, std::string& error) {
+      try {
+        out = storage::insert_events(c, rows);
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+    };
+    std::thread one([&] { store(a, forward, from_a, error_a); });
+    std::thread two([&] { store(b, backward, from_b, error_b); });
+    one.join();
+    two.join();
+    REQUIRE(error_a.empty());
+    REQUIRE(error_b.empty());
+    int stored = 0;
+    for (std::size_t i = 0; i < forward.size(); ++i) {
+      auto& x = from_a[i];
+      auto& y = from_b[forward.size() - 1 - i];  // the same id
+      CHECK(x.id == y.id);
+      CHECK(x.is_new != y.is_new);  // exactly one of the two stored it
+      stored += x.is_new + y.is_new;
+    }
+    CHECK(stored == 200);
+  }
+  CHECK(setup.exec("SELECT count(*), count(DISTINCT webhook_id) FROM webhook_events").int64(0, 0) == 2000);
 }
