@@ -119,8 +119,8 @@ bool bulk_running(const bulk_state& s);
 /// The sentence for a person when the operation ended without a file to import; empty when COMPLETED.
 std::string bulk_failure_message(const bulk_state& s);
 
-/// How long to wait before the next status poll, after `waited` so far: doubling from 100 ms to a
-/// second, every second for the first minute, then backing off to every 10 s.
+/// How long to wait before the next status poll, after `waited` so far: a quarter of it, from 100 ms
+/// to a second, every second for the first minute, then backing off to every 10 s.
 std::chrono::milliseconds bulk_poll_delay(std::chrono::milliseconds waited);
 
 /// Shopify's JSONL export of products with their variants, read in two passes over the same lines:

@@ -186,7 +186,7 @@ TEST_CASE("paged and bulk imports of the same catalog give the same counts, reas
   // The bulk run made a handful of calls (counts, start, status polls), the paged one a call per page.
   auto bulk_calls = bulk.sim_calls(sim);
   CHECK(bulk_calls >= 4);   // record counts, bulkOperationRunQuery, at least two polls over 1.5 s
-  CHECK(bulk_calls <= 8);
+  CHECK(bulk_calls <= 13);  // polls at 0.1, 0.2, 0.3, 0.4, 0.5, 0.63, 0.78, 0.98, 1.22, 1.53 s and one late
   CHECK(paged.sim_calls(sim) >= 1 + (150 + 2 + 19) / 20 + 3);  // counts, pages, follow-ups
 
   // A repeat changes nothing either way: every row skipped as unchanged or a duplicate.

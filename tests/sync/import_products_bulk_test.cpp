@@ -82,12 +82,13 @@ TEST_CASE("an export that ends without a file is told to a person, never silentl
   CHECK(sync::bulk_failure_message(state("EXPIRED")).find("expired") != std::string::npos);
 }
 
-TEST_CASE("status polls come quickly at first, then every second for a minute, then back off to 10 s", "[sync][bulk]") {
+TEST_CASE("status polls come every quarter of the wait at first, then every second for a minute, then back off to 10 s", "[sync][bulk]") {
   CHECK(sync::bulk_poll_delay(0ms) == 100ms);
   CHECK(sync::bulk_poll_delay(100ms) == 100ms);
-  CHECK(sync::bulk_poll_delay(300ms) == 300ms);
-  CHECK(sync::bulk_poll_delay(800ms) == 800ms);
-  CHECK(sync::bulk_poll_delay(1500ms) == 1s);
+  CHECK(sync::bulk_poll_delay(400ms) == 100ms);
+  CHECK(sync::bulk_poll_delay(800ms) == 200ms);
+  CHECK(sync::bulk_poll_delay(3s) == 750ms);
+  CHECK(sync::bulk_poll_delay(5s) == 1s);
   CHECK(sync::bulk_poll_delay(59s) == 1s);
   CHECK(sync::bulk_poll_delay(90s) == 4s);
   CHECK(sync::bulk_poll_delay(10min) == 10s);
