@@ -35,6 +35,7 @@ click_result click_sync(const stack& s, const tenant& t, const std::string& dire
       r.error = "HTTP " + std::to_string(res.status) + ": " + res.body.substr(0, 300);
       return r;
     }
+    r.run_id = static_cast<std::int64_t>(number(r.body.if_contains("run_id")));
     r.synced = static_cast<std::int64_t>(number(r.body.if_contains("synced")));
     r.skipped = static_cast<std::int64_t>(number(r.body.if_contains("skipped")));
     r.failed = static_cast<std::int64_t>(number(r.body.if_contains("failed")));

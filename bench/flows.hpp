@@ -14,7 +14,7 @@ namespace nexsync::bench {
 struct click_result {
   unsigned status = 0;
   double seconds = 0;
-  std::int64_t synced = 0, skipped = 0, failed = 0;
+  std::int64_t run_id = 0, synced = 0, skipped = 0, failed = 0;
   std::string error;                 ///< the run's error, or the HTTP problem
   boost::json::object body;
   bool ok() const { return status == 200 && error.empty(); }

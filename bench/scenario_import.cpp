@@ -63,6 +63,26 @@ void copy_in(storage::connection& c, const std::string& table, const std::string
 
 }  // namespace
 
+namespace {
+
+// Where a click's time went, from the database's clocks: the run's start, the first page's transaction
+// (its items' created_at) and the run's end. Zeros when the run wrote no item.
+struct phases {
+  double before_s = 0, writing_s = 0;
+};
+
+phases import_phases(storage::connection& c, std::int64_t tenant, std::int64_t run_id) {
+  auto r = c.exec(
+      "SELECT extract(epoch FROM min(i.created_at) - r.started_at)::float8, extract(epoch FROM r.finished_at - min(i.created_at))::float8"
+      " FROM sync_runs r JOIN inventory_items i ON i.tenant_id = r.tenant_id AND i.last_import_run = r.id::text"
+      " WHERE r.tenant_id = $1 AND r.id = $2 GROUP BY r.id",
+      storage::params{tenant, run_id});
+  if (r.rows() == 0 || r.is_null(0, 0) || r.is_null(0, 1)) return {};
+  return {std::stod(r.get(0, 0)), std::stod(r.get(0, 1))};
+}
+
+}  // namespace
+
 /// Shared with `mixed`: the COPY ceiling of a tenant's imported rows, in rows/s of inventory_items.
 double copy_ceiling_of_import(storage::connection& c, std::int64_t tenant, std::int64_t& items, double& seconds) {
   auto t = std::to_string(tenant);
@@ -112,9 +132,15 @@ boost::json::object run_unthrottled_import(const stack_options& so, const import
   double copy_rate = copy_ceiling_of_import(c, t.id, items, copy_s);
   double variants = static_cast<double>(click.synced + click.skipped);
   double import_rate = click.seconds > 0 ? static_cast<double>(click.synced) / click.seconds : 0;
+  auto phases = import_phases(c, t.id, click.run_id);
+  double write_rate = phases.writing_s > 0 ? static_cast<double>(click.synced) / phases.writing_s : 0;
+  auto share_text = [copy_rate](double rate) { return fmt(copy_rate > 0 ? 100 * rate / copy_rate : 0, 1) + "%"; };
   table tb{{"what", "rows", "seconds", "rows/s", "share of COPY"}};
-  tb.add({"Import Products (variants stored)", std::to_string(click.synced), fmt(click.seconds, 2), fmt(import_rate),
-          fmt(copy_rate > 0 ? 100 * import_rate / copy_rate : 0, 1) + "%"});
+  tb.add({"Import Products (variants stored), click to answer", std::to_string(click.synced), fmt(click.seconds, 2),
+          fmt(import_rate), share_text(import_rate)});
+  tb.add({"  of which before the first page (bulk: export, download, check)", "", fmt(phases.before_s, 2), "", ""});
+  tb.add({"  of which writing pages (first page to the run's end)", std::to_string(click.synced), fmt(phases.writing_s, 2),
+          fmt(write_rate), share_text(write_rate)});
   tb.add({"COPY of the same rows (items + movements)", std::to_string(items), fmt(copy_s, 2), fmt(copy_rate), "100%"});
   out << "unthrottled-import: " << o.products << " products x " << o.variants_per_product << " variants; PostgreSQL: " << s.db().describe()
       << "\n"
@@ -122,13 +148,14 @@ boost::json::object run_unthrottled_import(const stack_options& so, const import
       << st.calls << " Shopify calls, THROTTLED " << st.throttled << "; CPU s: server " << fmt(server_cpu, 1) << ", simulator "
       << fmt(sim_cpu, 1) << ", PostgreSQL " << fmt(pg_cpu, 1) << (click.error.empty() ? "" : "; error: " + click.error) << "\n";
   double share = copy_rate > 0 ? import_rate / copy_rate : 0;
-  out << "target: import / COPY ceiling: " << fmt(100 * share, 1) << "% / >= 50% (" << verdict(share >= 0.5) << ")\n";
+  out << "target: import (click to answer) / COPY ceiling: " << fmt(100 * share, 1) << "% / >= 50% (" << verdict(share >= 0.5) << ")\n";
   bool ok = click.ok() && click.synced > 0;
   out << s.statements_report();
   return boost::json::object{{"scenario", "unthrottled-import"}, {"ok", ok}, {"database", s.db().describe()},
                              {"products", o.products}, {"variants", variants}, {"synced", click.synced}, {"skipped", click.skipped},
                              {"failed", click.failed}, {"import_seconds", click.seconds}, {"import_variants_per_s", import_rate},
-                             {"copy_rows", items}, {"copy_seconds", copy_s}, {"copy_rows_per_s", copy_rate}, {"share_of_copy", share},
+                             {"before_first_page_seconds", phases.before_s}, {"writing_seconds", phases.writing_s},
+                             {"writing_variants_per_s", write_rate}, {"copy_rows", items}, {"copy_seconds", copy_s}, {"copy_rows_per_s", copy_rate}, {"share_of_copy", share},
                              {"calls", st.calls}, {"throttled", st.throttled}, {"server_cpu_s", server_cpu}, {"sim_cpu_s", sim_cpu},
                              {"postgres_cpu_s", pg_cpu}, {"error", click.error}};
 }
