@@ -40,6 +40,7 @@ asio::awaitable<void> worker(shared& s) {
   bool connected = false;
   for (;;) {
     if (s.o->max_requests && s.next >= s.o->max_requests) break;
+    if (s.o->done && s.o->done()) break;
     std::uint64_t seq = s.next++;
     auto due = s.o->rate > 0
                    ? s.t0 + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(static_cast<double>(seq) / s.o->rate))

@@ -27,6 +27,8 @@ struct load_options {
   double seconds = 10;           ///< stop issuing after this long
   std::uint64_t max_requests = 0;  ///< and after this many (0: no count bound)
   std::chrono::seconds timeout{30};
+  /// And once this returns true (asked before each request, on the generator's thread); empty: never.
+  std::function<bool()> done;
 };
 
 /// What happened.

@@ -126,7 +126,7 @@ int main(int argc, char** argv) {
   mixed->add_option("--products", mo.products, "Products of the importing shop");
   mixed->add_option("--variants-per-product", mo.variants_per_product, "Variants per product");
   mixed->add_option("--webhook-rate", mo.webhook_rate, "Webhooks/s during the import");
-  mixed->add_option("--seconds", mo.seconds, "Upper bound of the measured window");
+  mixed->add_option("--seconds", mo.seconds, "Upper bound of the measured window (it ends with the import)");
 
   auto* smoke = app.add_subcommand("smoke", "Every scenario, tiny, in seconds (uses $NEXSYNC_TEST_DATABASE_URL's server if set)");
 

@@ -77,7 +77,7 @@ struct mixed_options {
   int variants_per_product = 3;
   double webhook_rate = 800;          // about half of what the durable webhooks pass acknowledges here
   int connections = 16;
-  double seconds = 30;
+  double seconds = 30;                // upper bound of the window, which ends with the import
 };
 boost::json::object run_mixed(const stack_options& so, const mixed_options& o, std::ostream& out);
 
