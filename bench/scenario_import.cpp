@@ -66,7 +66,7 @@ void copy_in(storage::connection& c, const std::string& table, const std::string
 namespace {
 
 // Where a click's time went, from the database's clocks: the run's start, the first page's transaction
-// (its items' created_at) and the run's end. Zeros when the run wrote no item.
+// (its new items' created_at) and the run's end. Zeros when the run created no item (a repeat only updates).
 struct phases {
   double before_s = 0, writing_s = 0;
 };
@@ -74,7 +74,7 @@ struct phases {
 phases import_phases(storage::connection& c, std::int64_t tenant, std::int64_t run_id) {
   auto r = c.exec(
       "SELECT extract(epoch FROM min(i.created_at) - r.started_at)::float8, extract(epoch FROM r.finished_at - min(i.created_at))::float8"
-      " FROM sync_runs r JOIN inventory_items i ON i.tenant_id = r.tenant_id AND i.last_import_run = r.id::text"
+      " FROM sync_runs r JOIN inventory_items i ON i.tenant_id = r.tenant_id AND i.last_import_run = r.id::text AND i.created_at >= r.started_at"
       " WHERE r.tenant_id = $1 AND r.id = $2 GROUP BY r.id",
       storage::params{tenant, run_id});
   if (r.rows() == 0 || r.is_null(0, 0) || r.is_null(0, 1)) return {};
