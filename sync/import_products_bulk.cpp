@@ -276,7 +276,7 @@ milliseconds bulk_poll_delay(milliseconds waited) {
   // A small export is done within a second or two: look again after a quarter of what it has waited,
   // from 100 ms to 1 s (at 0.1, 0.2, 0.3, 0.4, 0.5, 0.63, 0.78 s..., each costing a point), so the click
   // idles at most a quarter past the export's end. Doubling instead (0.1, 0.2, 0.4, 0.8 s) saw a 100k-variant
-  // export that ended at 0.45 s only at 0.8 s: 0.35 s of a 4.6 s click.
+  // export that takes the simulator ~0.5 s only at 0.8-0.9 s: 0.3-0.4 s of a 4.6 s click.
   if (waited < 60s) return std::clamp<milliseconds>(waited / 4, 100ms, 1s);
   return std::min<milliseconds>(10s, 1s + (waited - 60s) / 10);
 }
