@@ -1,6 +1,7 @@
 #include "app/webhook_ingest.hpp"
 
 #include "log/log.hpp"
+#include "shopify/webhook_body.hpp"
 
 #include <algorithm>
 
@@ -97,7 +98,7 @@ void webhook_ingest::finish_batch(std::vector<completion> done, const std::vecto
 std::vector<order_nudge> order_nudges(const std::vector<webhook_ingest::committed_event>& events) {
   std::vector<order_nudge> out;  // a batch names a few shops: a linear search beats a map
   for (auto& e : events) {
-    if (e.topic != "orders/create" && e.topic != "orders/paid") continue;
+    if (!shopify::is_order_topic(e.topic)) continue;
     auto same = [&e](const order_nudge& n) { return n.tenant_id == e.tenant_id && n.shop_domain == e.shop_domain; };
     if (auto it = std::find_if(out.begin(), out.end(), same); it != out.end())
       it->latest_event_id = std::max(it->latest_event_id, e.event_id);

@@ -3,6 +3,8 @@
 #include "shopify/shop_domain.hpp"
 
 #include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <cctype>
 #include <cstdint>
@@ -21,7 +23,7 @@ std::string lower(std::string_view s) {
 }
 
 // The top-level and customer fields this reader keeps; every other value is only validated.
-enum class slot { none, shop_domain, myshopify_domain, order_status_url, customer, customer_id, customer_email };
+enum class slot { none, shop_domain, myshopify_domain, order_status_url, customer, customer_id, customer_email, id, graphql_id };
 
 // Handler of boost::json::basic_parser: follows the depth and the current key, and copies only the
 // values of the slots above (the last of a repeated key wins, as in a JSON tree).
@@ -38,6 +40,7 @@ struct fact_handler {
   slot pending = slot::none;    // the slot the next value at this depth fills
   std::string value;            // the string value being read, while it arrives in parts
   std::string shop_domain, myshopify_domain, order_status_url, customer_id, customer_email;
+  std::string id, graphql_id;   // the top-level id (only a positive integer is kept) and admin_graphql_api_id
 
   std::string* target(slot s) {
     switch (s) {
@@ -46,6 +49,8 @@ struct fact_handler {
       case slot::order_status_url: return &order_status_url;
       case slot::customer_id: return &customer_id;
       case slot::customer_email: return &customer_email;
+      case slot::id: return &id;
+      case slot::graphql_id: return &graphql_id;
       default: return nullptr;
     }
   }
@@ -56,6 +61,8 @@ struct fact_handler {
       if (k == "myshopify_domain") return slot::myshopify_domain;
       if (k == "order_status_url") return slot::order_status_url;
       if (k == "customer") return slot::customer;
+      if (k == "id") return slot::id;
+      if (k == "admin_graphql_api_id") return slot::graphql_id;
     } else if (depth == 2 && in_customer) {
       if (k == "id") return slot::customer_id;
       if (k == "email") return slot::customer_email;
@@ -111,7 +118,7 @@ struct fact_handler {
   bool on_string(string_view s, std::size_t, error_code&) {
     if (target(pending)) {
       value.append(s.data(), s.size());
-      scalar(std::move(value));
+      scalar(pending == slot::id ? std::string{} : std::move(value));  // an order's id is a number
       value.clear();
     }
     pending = slot::none;
@@ -119,7 +126,7 @@ struct fact_handler {
   }
   bool on_number_part(string_view, error_code&) { return true; }
   bool on_int64(std::int64_t i, string_view, error_code&) {
-    scalar(std::to_string(i));
+    scalar(pending == slot::id && i <= 0 ? std::string{} : std::to_string(i));
     return true;
   }
   bool on_uint64(std::uint64_t u, string_view, error_code&) {
@@ -154,7 +161,21 @@ std::string shop_named_by(const fact_handler& h) {
   return is_valid_shop_domain(domain) ? domain : std::string{};
 }
 
+std::string order_named_by(const fact_handler& h) {
+  constexpr std::string_view order_gid_prefix = "gid://shopify/Order/";
+  if (h.graphql_id.starts_with(order_gid_prefix)) return h.graphql_id;
+  if (!h.id.empty()) return std::string{order_gid_prefix} + h.id;
+  return {};
+}
+
 }  // namespace
+
+bool is_order_topic(std::string_view topic) { return topic == "orders/create" || topic == "orders/paid"; }
+
+std::string inbox_order_body(std::string_view topic, const webhook_body_facts& facts) {
+  if (!is_order_topic(topic) || facts.order_gid.empty()) return {};
+  return boost::json::serialize(boost::json::object{{"admin_graphql_api_id", facts.order_gid}});
+}
 
 webhook_body_facts read_webhook_body(std::string_view body) {
   boost::json::basic_parser<fact_handler> parser{boost::json::parse_options{}};
@@ -172,6 +193,7 @@ webhook_body_facts read_webhook_body(std::string_view body) {
     f.named_shop = shop_named_by(h);
     f.customer_id = h.customer_id;
     f.customer_email = h.customer_email;
+    f.order_gid = order_named_by(h);
   }
   return f;
 }

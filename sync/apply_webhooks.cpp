@@ -3,12 +3,11 @@
 // Each event ends applied (a sale was recorded), skipped (already recorded, not paid yet) or failed (with
 // why); a Shopify outage fails the job and leaves the events waiting for the next nudge or restart.
 #include "log/log.hpp"
+#include "shopify/webhook_body.hpp"
 #include "storage/sales_repo.hpp"
 #include "storage/webhook_events_repo.hpp"
 #include "sync/run.hpp"
 
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parse.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -21,16 +20,6 @@ namespace nexsync::sync {
 namespace {
 
 constexpr std::int64_t events_per_read = 50;
-
-// The order's GraphQL id: Shopify's payload carries admin_graphql_api_id and the numeric id.
-std::string order_gid(const boost::json::value& body) {
-  auto gid = text_of(at_path(body, "admin_graphql_api_id"));
-  if (gid.rfind("gid://shopify/Order/", 0) == 0) return gid;
-  auto* id = at_path(body, "id");
-  if (id && id->is_int64() && id->as_int64() > 0) return "gid://shopify/Order/" + std::to_string(id->as_int64());
-  if (id && id->is_uint64()) return "gid://shopify/Order/" + std::to_string(id->as_uint64());
-  return {};
-}
 
 // What a skip reason of import_sales means to a person reading the event list.
 std::string explain_skip(const std::string& reason) {
@@ -82,15 +71,12 @@ struct named_order {
 };
 
 named_order order_named_by(const storage::webhook_event_row& ev) {
-  // Parsed into a buffer of this frame and dropped whole: no allocation per JSON node.
-  unsigned char buffer[16384];
-  boost::json::monotonic_resource arena{buffer, sizeof buffer};
-  boost::system::error_code ec;
-  auto body = boost::json::parse(ev.payload, ec, &arena);
-  if (ec || !body.is_object()) return {{}, "the payload is not a JSON object"};
-  auto gid = order_gid(body);
-  if (gid.empty()) return {{}, "the payload names no order id"};
-  return {gid, {}};
+  // The same reader as the endpoint's: a stored order body is the order it names (app/webhook_handlers.cpp),
+  // one stored before that whole.
+  auto body = shopify::read_webhook_body(ev.payload);
+  if (!body.is_object) return {{}, "the payload is not a JSON object"};
+  if (body.order_gid.empty()) return {{}, "the payload names no order id"};
+  return {body.order_gid, {}};
 }
 
 // Settles, in one transaction, the page's events that need no call to Shopify: unreadable payloads and

@@ -68,3 +68,33 @@ TEST_CASE("bodies that are not one JSON object are refused with the reason") {
   std::string deep33 = "{\"a\":" + std::string(32, '[') + std::string(32, ']') + "}";
   CHECK_FALSE(read_webhook_body(deep33).is_object);
 }
+
+TEST_CASE("an order body names its order by admin_graphql_api_id, else by its numeric top-level id") {
+  CHECK(read_webhook_body(R"({"id":5,"admin_graphql_api_id":"gid://shopify/Order/820982911946154508"})").order_gid ==
+        "gid://shopify/Order/820982911946154508");
+  CHECK(read_webhook_body(R"({"id":820982911946154508,"line_items":[{"id":1}]})").order_gid == "gid://shopify/Order/820982911946154508");
+  CHECK(read_webhook_body(R"({"id":18446744073709551615})").order_gid == "gid://shopify/Order/18446744073709551615");
+  CHECK(read_webhook_body(R"({"id":7,"admin_graphql_api_id":"gid://shopify/Customer/7"})").order_gid == "gid://shopify/Order/7");
+  // Nothing a tree reader would not take: nested ids, text, zero, negative or fractional ids.
+  CHECK(read_webhook_body(R"({"line_items":[{"id":1,"admin_graphql_api_id":"gid://shopify/Order/1"}],"customer":{"id":2}})")
+            .order_gid.empty());
+  CHECK(read_webhook_body(R"({"id":"12"})").order_gid.empty());
+  CHECK(read_webhook_body(R"({"id":0})").order_gid.empty());
+  CHECK(read_webhook_body(R"({"id":-4})").order_gid.empty());
+  CHECK(read_webhook_body(R"({"id":4.5})").order_gid.empty());
+  CHECK(read_webhook_body(R"({"id":4,"id":null})").order_gid.empty());  // the last of a repeated key
+  CHECK(read_webhook_body("[1]").order_gid.empty());
+  CHECK(is_order_topic("orders/create"));
+  CHECK(is_order_topic("orders/paid"));
+  CHECK_FALSE(is_order_topic("orders/updated"));
+  CHECK_FALSE(is_order_topic("customers/redact"));
+}
+
+TEST_CASE("the inbox keeps an order topic's body as the order it names, which reads back the same") {
+  auto facts = read_webhook_body(R"({"id":42,"email":"jon@example.com","customer":{"id":7,"email":"jon@example.com"}})");
+  auto kept = inbox_order_body("orders/paid", facts);
+  CHECK(kept == R"({"admin_graphql_api_id":"gid://shopify/Order/42"})");
+  CHECK(read_webhook_body(kept).order_gid == facts.order_gid);
+  CHECK(inbox_order_body("customers/redact", facts).empty());
+  CHECK(inbox_order_body("orders/create", read_webhook_body(R"({"note":"no id"})")).empty());
+}
