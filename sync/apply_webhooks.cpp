@@ -71,8 +71,8 @@ struct named_order {
 };
 
 named_order order_named_by(const storage::webhook_event_row& ev) {
-  // The same reader as the endpoint's: a stored order body is the order it names (app/webhook_handlers.cpp),
-  // one stored before that whole.
+  // The same reader as the endpoint's: an order body is stored as the order it names
+  // (shopify::inbox_order_body), and one stored whole before 1b2a046 reads the same way.
   auto body = shopify::read_webhook_body(ev.payload);
   if (!body.is_object) return {{}, "the payload is not a JSON object"};
   if (body.order_gid.empty()) return {{}, "the payload names no order id"};
